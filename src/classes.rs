@@ -1,0 +1,658 @@
+//! Classes, instances, functions and attributes.
+//!
+//! A class statement makes what 3.11 makes: the type object, its `__dict__`, the `__mro__`
+//! and `__bases__` tuples, and the `__dict__`/`__weakref__` descriptors (which point back at
+//! the class, so every class is a cycle). Instances of a regular class keep attributes as
+//! 3.11 inline values (no dict object) until `__dict__` is asked for; `__slots__` instances
+//! have fixed slots and no `__dict__` at all.
+
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+use crate::heap::Heap;
+use crate::names::Body;
+use crate::object::{ClassInfo, FunctionInfo, InstanceAttrs, Kind, ObjId, TypeTag};
+use crate::sizes;
+
+/// A class definition, built before it runs: `Class::new("Node").method(...)`.
+#[derive(Clone)]
+pub struct Class {
+    name: String,
+    methods: Vec<(String, Vec<String>, Body)>,
+    slots: Option<Vec<String>>,
+    class_attrs: Vec<(String, crate::expr::Expr)>,
+}
+
+impl Class {
+    /// `class Name:`
+    pub fn new(name: &str) -> Class {
+        Class {
+            name: name.to_string(),
+            methods: Vec::new(),
+            slots: None,
+            class_attrs: Vec::new(),
+        }
+    }
+
+    /// `def method(params): body` (params include `self`).
+    pub fn method(mut self, name: &str, params: &[&str], body: Body) -> Class {
+        self.methods.push((
+            name.to_string(),
+            params.iter().map(|p| p.to_string()).collect(),
+            body,
+        ));
+        self
+    }
+
+    /// `__slots__ = (...)`
+    pub fn slots(mut self, names: &[&str]) -> Class {
+        self.slots = Some(names.iter().map(|p| p.to_string()).collect());
+        self
+    }
+
+    /// A class attribute: `instances = []`.
+    pub fn attr(mut self, name: &str, value: crate::expr::Expr) -> Class {
+        self.class_attrs.push((name.to_string(), value));
+        self
+    }
+}
+
+impl Heap {
+    /// `def name(params): body` at the current scope.
+    pub fn def(&mut self, name: &str, params: &[&str], body: Body) -> Result<ObjId> {
+        let f = self.new_function(name, params, body, false);
+        let r = self.bind(name, f);
+        self.decref(f);
+        r.map(|_| f)
+    }
+
+    /// A generator function: calling it makes a generator that yields `0..n` where `n` is
+    /// its first argument (the seeds' `for i in range(n): yield i`).
+    pub fn def_generator(&mut self, name: &str, params: &[&str]) -> Result<ObjId> {
+        let f = self.new_function(name, params, crate::names::body(|_| Ok(())), true);
+        let r = self.bind(name, f);
+        self.decref(f);
+        r.map(|_| f)
+    }
+
+    fn new_function(&mut self, name: &str, params: &[&str], body: Body, generator: bool) -> ObjId {
+        let code = self.current_code();
+        let globals = self.globals;
+        self.incref(code);
+        self.incref(globals);
+        let f = self.alloc(
+            TypeTag::Function,
+            Kind::Function(Box::new(FunctionInfo {
+                name: Rc::from(name),
+                code,
+                globals,
+                params: params.iter().map(|p| Rc::from(*p)).collect(),
+                body,
+                generator,
+                dict: None,
+            })),
+        );
+        self.gc_track(f);
+        f
+    }
+
+    /// Run a class statement and bind the class to its name. Returns the class object.
+    pub fn class(&mut self, def: Class) -> Result<ObjId> {
+        let object = self.statics.builtins["object"];
+        let dict = self.new_dict_untracked();
+        // type_new: __module__, then the body's names, then __dict__/__weakref__ descriptors.
+        let k = self.intern_str("__module__");
+        let v = self.intern_str("__main__");
+        self.dict_set(dict, k, v)?;
+        self.decref(k);
+        self.decref(v);
+        let mut has_del = false;
+        for (mname, params, b) in &def.methods {
+            let ps: Vec<&str> = params.iter().map(String::as_str).collect();
+            let f = self.new_function(mname, &ps, b.clone(), false);
+            let k = self.intern_str(mname);
+            self.dict_set(dict, k, f)?;
+            self.decref(k);
+            self.decref(f);
+            has_del |= mname == "__del__";
+        }
+        for (aname, e) in &def.class_attrs {
+            let v = self.eval_owned(e.clone())?;
+            let k = self.intern_str(aname);
+            self.dict_set(dict, k, v)?;
+            self.decref(k);
+            self.decref(v);
+        }
+        let slots: Option<Vec<Rc<str>>> = def
+            .slots
+            .as_ref()
+            .map(|v| v.iter().map(|s| Rc::from(s.as_str())).collect());
+        let weakrefable = match &slots {
+            None => true,
+            Some(s) => s.iter().any(|n| &**n == "__weakref__"),
+        };
+        self.incref(object);
+        let bases = self.new_tuple_from(vec![object]);
+        let cls = self.alloc(
+            TypeTag::Type,
+            Kind::Type(Box::new(ClassInfo {
+                name: Rc::from(def.name.as_str()),
+                dict,
+                mro: bases, // placeholder until the mro tuple exists
+                bases,
+                slots: slots.clone(),
+                weakrefable,
+                has_del,
+                cached_keys: Vec::new(),
+            })),
+        );
+        self.incref(bases);
+        self.incref(cls);
+        self.incref(object);
+        let mro = self.new_tuple_from(vec![cls, object]);
+        if let Kind::Type(c) = &mut self.obj_mut(cls).kind {
+            c.mro = mro;
+        }
+        // The mro placeholder took a reference to bases: give it back.
+        self.decref(bases);
+        let descriptors: Vec<&str> = match &slots {
+            None => vec!["__dict__", "__weakref__"],
+            Some(s) => s.iter().map(|n| &**n).filter(|n| *n != "__weakref__").collect::<Vec<_>>().into_iter().chain(if weakrefable { Some("__weakref__") } else { None }).collect(),
+        };
+        let descriptors: Vec<String> = descriptors.iter().map(|s| s.to_string()).collect();
+        for dname in descriptors {
+            self.incref(cls);
+            let g = self.alloc(
+                TypeTag::GetSetDescriptor,
+                Kind::GetSet {
+                    name: Rc::from(dname.as_str()),
+                    owner: cls,
+                },
+            );
+            self.gc_track(g);
+            let k = self.intern_str(&dname);
+            self.dict_set(dict, k, g)?;
+            self.decref(k);
+            self.decref(g);
+        }
+        let k = self.intern_str("__doc__");
+        let none = self.none();
+        self.dict_set(dict, k, none)?;
+        self.decref(k);
+        self.gc_track(cls);
+        let r = self.bind(&def.name, cls);
+        self.decref(cls);
+        r.map(|_| cls)
+    }
+
+    /// `Cls(args)`: object_new then `__init__`.
+    pub(crate) fn instantiate(&mut self, cls: ObjId, args: Vec<ObjId>) -> Result<ObjId> {
+        let (slots, nkeys) = match &self.obj(cls).kind {
+            Kind::Type(c) => (c.slots.clone(), c.cached_keys.len()),
+            _ => unreachable!("caller checked"),
+        };
+        let attrs = match &slots {
+            Some(s) => InstanceAttrs::Slots(s.iter().filter(|n| &***n != "__weakref__" && &***n != "__dict__").map(|n| (n.clone(), None)).collect()),
+            None => InstanceAttrs::Inline(Vec::new()),
+        };
+        let managed = slots.is_none();
+        self.incref(cls);
+        let inst = self.alloc(
+            TypeTag::Instance,
+            Kind::Instance {
+                class: cls,
+                attrs,
+                values_addr: 0,
+            },
+        );
+        if managed {
+            // init_inline_values: a values array sized for the class's shared keys.
+            let buf = self.alloc_buffer(sizes::values_array_bytes(nkeys));
+            if let Kind::Instance { values_addr, .. } = &mut self.obj_mut(inst).kind {
+                *values_addr = buf;
+            }
+        }
+        self.gc_track(inst);
+        let init = self.class_lookup(cls, "__init__");
+        match init {
+            Some(f) => {
+                self.incref(f);
+                self.incref(inst);
+                let mut full = vec![inst];
+                full.extend(args);
+                let r = self.call_function(f, full);
+                self.decref(f);
+                match r {
+                    Ok(v) => {
+                        self.decref(v);
+                        Ok(inst)
+                    }
+                    Err(e) => {
+                        self.decref(inst);
+                        Err(e)
+                    }
+                }
+            }
+            None => {
+                let n = args.len();
+                for a in args {
+                    self.decref(a);
+                }
+                if n > 0 {
+                    self.decref(inst);
+                    return Err(Error::Type(format!(
+                        "{}() takes no arguments",
+                        self.class_name(cls)
+                    )));
+                }
+                Ok(inst)
+            }
+        }
+    }
+
+    pub(crate) fn class_name(&self, cls: ObjId) -> String {
+        match &self.obj(cls).kind {
+            Kind::Type(c) => c.name.to_string(),
+            _ => "?".into(),
+        }
+    }
+
+    /// Look a name up in a class's `__dict__` (no reference taken).
+    pub(crate) fn class_lookup(&self, cls: ObjId, n: &str) -> Option<ObjId> {
+        match &self.obj(cls).kind {
+            Kind::Type(c) => self.dict_get_str(c.dict, n),
+            _ => None,
+        }
+    }
+
+    /// `o.attr` (a new reference).
+    pub(crate) fn get_attr(&mut self, o: ObjId, attr: &str) -> Result<ObjId> {
+        if attr == "__dict__" {
+            return self.instance_dict(o);
+        }
+        let found = match &self.obj(o).kind {
+            Kind::Instance { class, attrs, .. } => {
+                let own = match attrs {
+                    InstanceAttrs::Inline(vals) => vals.iter().find(|(k, _)| &**k == attr).map(|(_, v)| *v),
+                    InstanceAttrs::Dict(d) => self.dict_get_str(*d, attr),
+                    InstanceAttrs::Slots(sl) => sl.iter().find(|(k, _)| &**k == attr).and_then(|(_, v)| *v),
+                };
+                own.or_else(|| self.class_lookup(*class, attr))
+            }
+            Kind::Type(_) => self.class_lookup(o, attr),
+            Kind::Function(f) => f.dict.and_then(|d| self.dict_get_str(d, attr)),
+            _ => None,
+        };
+        match found {
+            Some(v) => {
+                self.incref(v);
+                Ok(v)
+            }
+            None => Err(Error::NoAttribute {
+                ty: self.type_name(o)?,
+                attr: attr.to_string(),
+            }),
+        }
+    }
+
+    /// `o.__dict__` on an instance: materializes the dict from the inline values (3.11's
+    /// `make_dict_from_instance_attributes`); untracked unless a value may be tracked.
+    pub(crate) fn instance_dict(&mut self, o: ObjId) -> Result<ObjId> {
+        let (vals, values_addr) = match &mut self.obj_mut(o).kind {
+            Kind::Instance {
+                attrs: InstanceAttrs::Dict(d),
+                ..
+            } => {
+                let d = *d;
+                self.incref(d);
+                return Ok(d);
+            }
+            Kind::Instance {
+                attrs: InstanceAttrs::Inline(vals),
+                values_addr,
+                ..
+            } => (std::mem::take(vals), std::mem::take(values_addr)),
+            Kind::Type(c) => {
+                let d = c.dict;
+                self.incref(d);
+                return Ok(d);
+            }
+            _ => {
+                return Err(Error::NoAttribute {
+                    ty: self.type_name(o)?,
+                    attr: "__dict__".into(),
+                })
+            }
+        };
+        let nkeys = match &self.obj(o).kind {
+            Kind::Instance { class, .. } => match &self.obj(*class).kind {
+                Kind::Type(c) => c.cached_keys.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        // The dict shares the class's keys and takes over the values array.
+        let d = self.alloc(
+            TypeTag::Dict,
+            Kind::Dict {
+                entries: Vec::new(),
+                log2_size: sizes::shared_keys_log2(nkeys),
+                nentries: 0,
+                keys_addr: values_addr,
+            },
+        );
+        let mut track = false;
+        for (k, v) in vals {
+            track |= self.may_be_tracked(v);
+            let key = self.intern_str(&k);
+            if let Kind::Dict {
+                entries, nentries, ..
+            } = &mut self.obj_mut(d).kind
+            {
+                entries.push((key, v));
+                *nentries += 1;
+            }
+        }
+        if track {
+            self.gc_track(d);
+        }
+        self.incref(d);
+        if let Kind::Instance { attrs, .. } = &mut self.obj_mut(o).kind {
+            *attrs = InstanceAttrs::Dict(d);
+        }
+        Ok(d)
+    }
+
+    /// `o.attr = v` (borrows `v`).
+    pub(crate) fn set_attr(&mut self, o: ObjId, attr: &str, v: ObjId) -> Result<()> {
+        match self.obj(o).tag {
+            TypeTag::Instance => {}
+            TypeTag::Type => {
+                let d = match &self.obj(o).kind {
+                    Kind::Type(c) => c.dict,
+                    _ => unreachable!("tag is Type"),
+                };
+                let k = self.intern_str(attr);
+                let r = self.dict_set(d, k, v);
+                self.decref(k);
+                return r;
+            }
+            TypeTag::Function => {
+                let d = match &self.obj(o).kind {
+                    Kind::Function(f) => f.dict,
+                    _ => None,
+                };
+                let d = match d {
+                    Some(d) => d,
+                    None => {
+                        let d = self.new_dict_untracked();
+                        if let Kind::Function(f) = &mut self.obj_mut(o).kind {
+                            f.dict = Some(d);
+                        }
+                        d
+                    }
+                };
+                let k = self.intern_str(attr);
+                let r = self.dict_set(d, k, v);
+                self.decref(k);
+                return r;
+            }
+            _ => {
+                return Err(Error::NoAttribute {
+                    ty: self.type_name(o)?,
+                    attr: attr.to_string(),
+                })
+            }
+        }
+        let class = match &self.obj(o).kind {
+            Kind::Instance { class, .. } => *class,
+            _ => unreachable!("tag is Instance"),
+        };
+        let ty = self.type_name(o)?;
+        let dict = match &mut self.obj_mut(o).kind {
+            Kind::Instance {
+                attrs: InstanceAttrs::Slots(sl),
+                ..
+            } => {
+                let Some((_, slot)) = sl.iter_mut().find(|(k, _)| &**k == attr) else {
+                    return Err(Error::NoAttribute {
+                        ty,
+                        attr: attr.to_string(),
+                    });
+                };
+                let old = slot.replace(v);
+                self.incref(v);
+                if let Some(old) = old {
+                    self.decref(old);
+                }
+                return Ok(());
+            }
+            Kind::Instance {
+                attrs: InstanceAttrs::Inline(vals),
+                ..
+            } => {
+                let old = vals.iter_mut().find(|(k, _)| &**k == attr).map(|(_, slot)| std::mem::replace(slot, v));
+                if old.is_none() {
+                    vals.push((Rc::from(attr), v));
+                }
+                self.incref(v);
+                if let Some(old) = old {
+                    self.decref(old);
+                } else if let Kind::Type(c) = &mut self.obj_mut(class).kind {
+                    // The key joins the class's shared keys (3.11 ht_cached_keys).
+                    if !c.cached_keys.iter().any(|k| &**k == attr) {
+                        c.cached_keys.push(Rc::from(attr));
+                    }
+                }
+                return Ok(());
+            }
+            Kind::Instance {
+                attrs: InstanceAttrs::Dict(d),
+                ..
+            } => *d,
+            _ => unreachable!("tag is Instance"),
+        };
+        let k = self.intern_str(attr);
+        let r = self.dict_set(dict, k, v);
+        self.decref(k);
+        r
+    }
+
+    /// `del o.attr`
+    pub(crate) fn remove_attr(&mut self, o: ObjId, attr: &str) -> Result<()> {
+        let ty = self.type_name(o)?;
+        let no_attr = || Error::NoAttribute {
+            ty: ty.clone(),
+            attr: attr.to_string(),
+        };
+        let dict = match &mut self.obj_mut(o).kind {
+            Kind::Instance { attrs, .. } => match attrs {
+                InstanceAttrs::Inline(vals) => {
+                    let i = vals.iter().position(|(k, _)| &**k == attr).ok_or_else(no_attr)?;
+                    let (_, v) = vals.remove(i);
+                    self.decref(v);
+                    return Ok(());
+                }
+                InstanceAttrs::Slots(sl) => {
+                    let slot = sl.iter_mut().find(|(k, _)| &**k == attr).ok_or_else(no_attr)?;
+                    let v = slot.1.take().ok_or_else(no_attr)?;
+                    self.decref(v);
+                    return Ok(());
+                }
+                InstanceAttrs::Dict(d) => *d,
+            },
+            Kind::Type(c) => c.dict,
+            _ => return Err(no_attr()),
+        };
+        self.dict_del_str(dict, attr).map_err(|_| no_attr())
+    }
+
+    /// `o.m(args)`: methods of built-in types, and functions found on the class.
+    pub(crate) fn call_method(&mut self, o: ObjId, m: &str, args: Vec<ObjId>) -> Result<ObjId> {
+        let tag = self.obj(o).tag;
+        let r = match (tag, m) {
+            (TypeTag::List, "append") if args.len() == 1 => {
+                self.list_append(o, args[0]);
+                return Ok(self.new_none());
+            }
+            (TypeTag::List, "extend") if args.len() == 1 => {
+                let items = self.iterate(args[0]);
+                self.decref(args[0]);
+                self.list_extend(o, items?);
+                return Ok(self.new_none());
+            }
+            (TypeTag::List, "clear") if args.is_empty() => {
+                self.list_clear(o);
+                Ok(self.new_none())
+            }
+            (TypeTag::List, "pop") => {
+                let v = match &mut self.obj_mut(o).kind {
+                    Kind::List { items, .. } => items.pop(),
+                    _ => None,
+                };
+                match v {
+                    Some(v) => Ok(v),
+                    None => Err(Error::Lookup("IndexError: pop from empty list".into())),
+                }
+            }
+            (TypeTag::Dict, "clear") => {
+                self.dict_clear(o);
+                Ok(self.new_none())
+            }
+            (TypeTag::Dict, "get") if !args.is_empty() => {
+                let found = match &self.obj(o).kind {
+                    Kind::Dict { entries, .. } => entries.iter().find(|(k, _)| self.keys_equal(*k, args[0])).map(|(_, v)| *v),
+                    _ => None,
+                };
+                let v = found.or(args.get(1).copied()).unwrap_or(self.statics.none);
+                self.incref(v);
+                Ok(v)
+            }
+            (TypeTag::Set, "add") if args.len() == 1 => {
+                self.set_add(o, args[0]);
+                return Ok(self.new_none());
+            }
+            (TypeTag::Str, "join") if args.len() == 1 => {
+                let sep = self.str_of(o)?;
+                let parts = self.iterate(args[0])?;
+                let mut text = Vec::new();
+                for p in &parts {
+                    text.push(self.str_of(*p)?);
+                }
+                for p in parts {
+                    self.decref(p);
+                }
+                // str.join with a single item returns that item when it is exactly a str.
+                Ok(self.new_str_runtime(&text.join(&sep)))
+            }
+            (TypeTag::Instance, _) | (TypeTag::Type, _) => {
+                let class = match &self.obj(o).kind {
+                    Kind::Instance { class, .. } => Some(*class),
+                    _ => None,
+                };
+                let f = match class {
+                    Some(c) => self.class_lookup(c, m),
+                    None => self.class_lookup(o, m),
+                };
+                match f {
+                    Some(f) if matches!(self.obj(f).kind, Kind::Function(_)) => {
+                        self.incref(f);
+                        let mut full = Vec::with_capacity(args.len() + 1);
+                        if class.is_some() {
+                            self.incref(o);
+                            full.push(o);
+                        }
+                        full.extend(args);
+                        let r = self.call_function(f, full);
+                        self.decref(f);
+                        return r;
+                    }
+                    Some(f) => {
+                        self.incref(f);
+                        let r = self.call(f, args);
+                        self.decref(f);
+                        return r;
+                    }
+                    None => Err(Error::NoAttribute {
+                        ty: self.type_name(o)?,
+                        attr: m.to_string(),
+                    }),
+                }
+            }
+            _ => Err(Error::NoAttribute {
+                ty: self.type_name(o)?,
+                attr: m.to_string(),
+            }),
+        };
+        for a in args {
+            self.decref(a);
+        }
+        r
+    }
+
+    /// Whether the class of an instance defines `__del__` and it has not run yet.
+    pub(crate) fn needs_finalizer(&self, id: ObjId) -> bool {
+        let o = self.obj(id);
+        if o.gc.finalized {
+            return false;
+        }
+        match &o.kind {
+            Kind::Instance { class, .. } => matches!(&self.obj(*class).kind, Kind::Type(c) if c.has_del),
+            _ => false,
+        }
+    }
+
+    /// Run `__del__` on an object whose count the caller holds above zero. Errors are
+    /// swallowed, as CPython only prints "Exception ignored in".
+    pub(crate) fn call_del(&mut self, id: ObjId) {
+        let class = match &self.obj(id).kind {
+            Kind::Instance { class, .. } => *class,
+            _ => return,
+        };
+        if let Some(f) = self.class_lookup(class, "__del__") {
+            self.incref(f);
+            self.incref(id);
+            let mark = self.temps.len();
+            if let Ok(v) = self.call_function(f, vec![id]) {
+                self.decref(v);
+            }
+            self.release_temps(mark);
+            self.decref(f);
+        }
+    }
+
+    /// A generator object for a generator function call (owns the argument references).
+    pub(crate) fn new_generator(&mut self, name: &Rc<str>, locals: Vec<(Rc<str>, Option<ObjId>)>) -> ObjId {
+        let locals: Vec<(Rc<str>, ObjId)> = locals.into_iter().filter_map(|(n, v)| v.map(|v| (n, v))).collect();
+        let stop = locals.first().and_then(|(_, v)| self.int_of(*v).ok()).unwrap_or(0);
+        let framesize = sizes::generator_framesize(locals.len());
+        let g = self.alloc(
+            TypeTag::Generator,
+            Kind::Generator {
+                name: name.clone(),
+                locals,
+                framesize,
+                next: 0,
+                stop,
+            },
+        );
+        self.gc_track(g);
+        g
+    }
+
+    /// `next(gen)`: the next value (a new reference) or `None` when exhausted.
+    pub(crate) fn gen_next(&mut self, g: ObjId) -> Result<Option<ObjId>> {
+        let v = match &mut self.obj_mut(g).kind {
+            Kind::Generator { next, stop, .. } => {
+                if *next >= *stop {
+                    None
+                } else {
+                    *next += 1;
+                    Some(*next - 1)
+                }
+            }
+            _ => return Err(Error::Type("not a generator".into())),
+        };
+        Ok(v.map(|v| self.new_int(v)))
+    }
+}

@@ -1,0 +1,509 @@
+//! Evaluation: each expression pushes exactly one new reference onto the evaluation stack and
+//! consumes its operands' references, as CPython's bytecode does, so the counts a chapter
+//! observes between statements are the interpreter's.
+
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+use crate::expr::{Const, Expr};
+use crate::heap::Heap;
+use crate::object::{BuiltinFn, Kind, ObjId, TypeTag};
+
+impl Heap {
+    /// Evaluate onto the stack; the result is owned by the stack (released at statement end).
+    pub(crate) fn eval(&mut self, e: &Expr) -> Result<ObjId> {
+        if !matches!(e, Expr::Obj(_) | Expr::Name(_)) {
+            if let Some(c) = e.as_const() {
+                let v = self.load_const(&c);
+                return Ok(self.push_temp(v));
+            }
+        }
+        match e {
+            Expr::Obj(id) => {
+                self.get(*id)?;
+                self.incref(*id);
+                Ok(self.push_temp(*id))
+            }
+            Expr::Name(n) => {
+                let v = self.lookup(n)?;
+                self.incref(v);
+                Ok(self.push_temp(v))
+            }
+            Expr::List(items) => {
+                let vals = self.eval_many(items)?;
+                let l = self.new_list_from(vals);
+                Ok(self.push_temp(l))
+            }
+            Expr::Tuple(items) => {
+                let vals = self.eval_many(items)?;
+                let t = self.new_tuple_from(vals);
+                Ok(self.push_temp(t))
+            }
+            Expr::Set(items) => {
+                let vals = self.eval_many(items)?;
+                let st = self.new_set_from(vals, false);
+                Ok(self.push_temp(st))
+            }
+            Expr::Dict(pairs) => {
+                let mut flat = Vec::with_capacity(pairs.len() * 2);
+                for (k, v) in pairs {
+                    flat.push(k.clone());
+                    flat.push(v.clone());
+                }
+                let vals = self.eval_many(&flat)?;
+                let d = self.new_dict_from(vals)?;
+                Ok(self.push_temp(d))
+            }
+            Expr::Attr(o, a) => {
+                let ov = self.eval(o)?;
+                let v = self.get_attr(ov, a)?;
+                Ok(self.finish(1, v))
+            }
+            Expr::Item(o, k) => {
+                let ov = self.eval(o)?;
+                let kv = self.eval(k)?;
+                let v = self.get_item(ov, kv)?;
+                Ok(self.finish(2, v))
+            }
+            Expr::Call(f, args) => {
+                let fv = self.eval(f)?;
+                let argv = self.eval_many(args)?;
+                let v = self.call(fv, argv)?;
+                Ok(self.finish(1, v))
+            }
+            Expr::Method(o, m, args) => {
+                let ov = self.eval(o)?;
+                let argv = self.eval_many(args)?;
+                let v = self.call_method(ov, m, argv)?;
+                Ok(self.finish(1, v))
+            }
+            Expr::Add(a, b) => {
+                let av = self.eval(a)?;
+                let bv = self.eval(b)?;
+                let v = self.binary_add(av, bv)?;
+                Ok(self.finish(2, v))
+            }
+            Expr::Mul(a, b) => {
+                let av = self.eval(a)?;
+                let bv = self.eval(b)?;
+                let v = self.binary_mul(av, bv)?;
+                Ok(self.finish(2, v))
+            }
+            Expr::In(a, b) => {
+                // `x in [1, 2]` / `x in {1, 2}`: the compiler turns the literal into a
+                // tuple / frozenset constant.
+                let b_const = match &**b {
+                    Expr::List(items) => items
+                        .iter()
+                        .map(Expr::as_const)
+                        .collect::<Option<Vec<_>>>()
+                        .map(Const::Tuple),
+                    Expr::Set(items) => items
+                        .iter()
+                        .map(Expr::as_const)
+                        .collect::<Option<Vec<_>>>()
+                        .map(Const::FrozenSet),
+                    _ => None,
+                };
+                let av = self.eval(a)?;
+                let bv = match b_const {
+                    Some(c) => {
+                        let v = self.load_const(&c);
+                        self.push_temp(v)
+                    }
+                    None => self.eval(b)?,
+                };
+                let found = self.contains_op(bv, av)?;
+                let r = self.new_bool(found);
+                Ok(self.finish(2, r))
+            }
+            // Constants were handled above.
+            Expr::None | Expr::Bool(_) | Expr::Int(_) | Expr::Float(_) | Expr::Str(_) => {
+                Err(Error::Context("literal did not fold".into()))
+            }
+        }
+    }
+
+    /// Evaluate several expressions and take their references off the stack: the caller now
+    /// owns them (they are being moved into a container or a frame).
+    fn eval_many(&mut self, items: &[Expr]) -> Result<Vec<ObjId>> {
+        let mark = self.temps.len();
+        for it in items {
+            self.eval(it)?;
+        }
+        Ok(self.temps.split_off(mark))
+    }
+
+    /// Pop `n` operands (released in push order, as the bytecode's DECREFs are) and push
+    /// the result, a new reference.
+    fn finish(&mut self, n: usize, v: ObjId) -> ObjId {
+        let at = self.temps.len().saturating_sub(n);
+        let operands = self.temps.split_off(at);
+        for o in operands {
+            self.decref(o);
+        }
+        self.push_temp(v)
+    }
+
+    /// A bool result (a new reference to a singleton).
+    pub(crate) fn new_bool(&mut self, b: bool) -> ObjId {
+        let v = if b {
+            self.statics.true_
+        } else {
+            self.statics.false_
+        };
+        self.incref(v);
+        v
+    }
+
+    /// Call any callable: a builtin, a function, a class, a weak reference.
+    pub(crate) fn call(&mut self, f: ObjId, args: Vec<ObjId>) -> Result<ObjId> {
+        match &self.obj(f).kind {
+            Kind::Builtin(b) => {
+                let b = *b;
+                let r = self.call_builtin(b, &args);
+                for a in args {
+                    self.decref(a);
+                }
+                r
+            }
+            Kind::Function(_) => self.call_function(f, args),
+            Kind::Type(_) => self.instantiate(f, args),
+            Kind::WeakRef { target, .. } => {
+                let t = *target;
+                for a in args {
+                    self.decref(a);
+                }
+                Ok(match t {
+                    Some(t) => {
+                        self.incref(t);
+                        t
+                    }
+                    None => self.new_none(),
+                })
+            }
+            _ => {
+                let msg = format!(
+                    "'{}' object is not callable",
+                    self.type_name(f).unwrap_or_default()
+                );
+                for a in args {
+                    self.decref(a);
+                }
+                Err(Error::Type(msg))
+            }
+        }
+    }
+
+    fn call_builtin(&mut self, b: BuiltinFn, args: &[ObjId]) -> Result<ObjId> {
+        let arg = |i: usize| -> Result<ObjId> {
+            args.get(i)
+                .copied()
+                .ok_or_else(|| Error::Type("missing argument".into()))
+        };
+        match b {
+            BuiltinFn::Int => {
+                let a = arg(0)?;
+                let v = match &self.obj(a).kind {
+                    Kind::Int(v) => *v,
+                    Kind::Bool(b) => *b as i128,
+                    Kind::Float(f) => f.trunc() as i128,
+                    Kind::Str { value, .. } => value.trim().parse::<i128>().map_err(|_| {
+                        Error::Value(format!("invalid literal for int() with base 10: '{value}'"))
+                    })?,
+                    _ => return Err(Error::Type("int() argument must be a string or a number".into())),
+                };
+                Ok(self.new_int(v))
+            }
+            BuiltinFn::Float => {
+                let a = arg(0)?;
+                let v = match &self.obj(a).kind {
+                    Kind::Int(v) => *v as f64,
+                    Kind::Float(f) => *f,
+                    Kind::Str { value, .. } => value
+                        .trim()
+                        .parse::<f64>()
+                        .map_err(|_| Error::Value(format!("could not convert string to float: '{value}'")))?,
+                    _ => return Err(Error::Type("float() argument must be a string or a number".into())),
+                };
+                Ok(self.new_float(v))
+            }
+            BuiltinFn::Str => {
+                let a = arg(0)?;
+                let text = self.str_of(a)?;
+                Ok(self.new_str_runtime(&text))
+            }
+            BuiltinFn::List | BuiltinFn::Tuple | BuiltinFn::Set | BuiltinFn::FrozenSet => {
+                let items = match args.first() {
+                    Some(a) => self.iterate(*a)?,
+                    None => Vec::new(),
+                };
+                Ok(match b {
+                    BuiltinFn::List => self.new_list_by_extend(items),
+                    BuiltinFn::Tuple => self.new_tuple_from(items),
+                    BuiltinFn::Set => self.new_set_from(items, false),
+                    _ => self.new_set_from(items, true),
+                })
+            }
+            BuiltinFn::Dict => Ok(self.new_dict_untracked()),
+            BuiltinFn::Len => {
+                let n = self.len_of(arg(0)?)?;
+                Ok(self.new_int(n as i128))
+            }
+            BuiltinFn::Id => {
+                let a = self.obj(arg(0)?).addr;
+                Ok(self.new_int(a as i128))
+            }
+            BuiltinFn::Intern => {
+                let a = arg(0)?;
+                self.intern_existing(a)
+            }
+            BuiltinFn::WeakRef => {
+                let target = arg(0)?;
+                let cb = args.get(1).copied();
+                self.new_weakref(target, cb)
+            }
+            BuiltinFn::Range => {
+                let n = self.int_of(arg(0)?)?;
+                Ok(self.alloc(TypeTag::Range, Kind::Range(0, n, 1)))
+            }
+            BuiltinFn::Object => Ok(self.alloc(TypeTag::Object, Kind::None)),
+        }
+    }
+
+    /// The int value of an int object.
+    pub(crate) fn int_of(&self, id: ObjId) -> Result<i128> {
+        match &self.get(id)?.kind {
+            Kind::Int(v) => Ok(*v),
+            Kind::Bool(b) => Ok(*b as i128),
+            _ => Err(Error::Type(format!(
+                "'{}' object cannot be interpreted as an integer",
+                self.type_name(id)?
+            ))),
+        }
+    }
+
+    /// `str(x)` text.
+    pub(crate) fn str_of(&self, id: ObjId) -> Result<String> {
+        Ok(match &self.get(id)?.kind {
+            Kind::Str { value, .. } => value.to_string(),
+            _ => self.repr(id)?,
+        })
+    }
+
+    /// Iterate an iterable into new references.
+    pub(crate) fn iterate(&mut self, it: ObjId) -> Result<Vec<ObjId>> {
+        let items: Vec<ObjId> = match &self.obj(it).kind {
+            Kind::List { items, .. } => items.clone(),
+            Kind::Tuple(items) => items.to_vec(),
+            Kind::Set { items, .. } => items.clone(),
+            Kind::Dict { entries, .. } => entries.iter().map(|(k, _)| *k).collect(),
+            Kind::Range(a, b, st) => {
+                let (a, b, st) = (*a, *b, *st);
+                let mut out = Vec::new();
+                let mut i = a;
+                while (st > 0 && i < b) || (st < 0 && i > b) {
+                    out.push(self.new_int(i));
+                    i += st;
+                }
+                return Ok(out);
+            }
+            Kind::Str { value, .. } => {
+                let chars: Vec<String> = value.chars().map(|c| c.to_string()).collect();
+                return Ok(chars.iter().map(|c| self.new_str_runtime(c)).collect());
+            }
+            Kind::Generator { .. } => {
+                let mut out = Vec::new();
+                while let Some(v) = self.gen_next(it)? {
+                    out.push(v);
+                }
+                return Ok(out);
+            }
+            _ => {
+                return Err(Error::Type(format!(
+                    "'{}' object is not iterable",
+                    self.type_name(it)?
+                )))
+            }
+        };
+        for i in &items {
+            self.incref(*i);
+        }
+        Ok(items)
+    }
+
+    /// `len(x)`
+    pub(crate) fn len_of(&self, id: ObjId) -> Result<usize> {
+        Ok(match &self.get(id)?.kind {
+            Kind::List { items, .. } => items.len(),
+            Kind::Tuple(items) => items.len(),
+            Kind::Set { items, .. } => items.len(),
+            Kind::Dict { entries, .. } => entries.len(),
+            Kind::Str { value, .. } => value.chars().count(),
+            Kind::Array { len, .. } => *len,
+            Kind::Range(a, b, st) => {
+                let n = if *st > 0 {
+                    (b - a + st - 1) / st
+                } else {
+                    (a - b - st - 1) / -st
+                };
+                n.max(0) as usize
+            }
+            _ => {
+                return Err(Error::Type(format!(
+                    "object of type '{}' has no len()",
+                    self.type_name(id)?
+                )))
+            }
+        })
+    }
+
+    /// `a + b` at run time: a new object (strings made this way are never interned).
+    fn binary_add(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
+        let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
+        match (ka, kb) {
+            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x + y)),
+            (Kind::Float(x), Kind::Float(y)) => Ok(self.new_float(x + y)),
+            (Kind::Str { value: x, .. }, Kind::Str { value: y, .. }) => {
+                // unicode_concat returns an operand unchanged when the other is empty.
+                if x.is_empty() {
+                    self.incref(b);
+                    return Ok(b);
+                }
+                if y.is_empty() {
+                    self.incref(a);
+                    return Ok(a);
+                }
+                Ok(self.new_str_runtime(&format!("{x}{y}")))
+            }
+            (Kind::List { items: x, .. }, Kind::List { items: y, .. }) => {
+                let all: Vec<ObjId> = x.iter().chain(y.iter()).copied().collect();
+                for i in &all {
+                    self.incref(*i);
+                }
+                Ok(self.new_list_exact(all))
+            }
+            (Kind::Tuple(x), Kind::Tuple(y)) => {
+                let all: Vec<ObjId> = x.iter().chain(y.iter()).copied().collect();
+                for i in &all {
+                    self.incref(*i);
+                }
+                Ok(self.new_tuple_from(all))
+            }
+            _ => Err(Error::Type(format!(
+                "unsupported operand type(s) for +: '{}' and '{}'",
+                self.type_name(a)?,
+                self.type_name(b)?
+            ))),
+        }
+    }
+
+    /// `a * b` at run time.
+    fn binary_mul(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
+        let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
+        match (ka, kb) {
+            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x * y)),
+            (Kind::Str { value, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::Str { value, .. }) => {
+                let t = value.repeat(n.max(0) as usize);
+                Ok(self.new_str_runtime(&t))
+            }
+            (Kind::List { items, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::List { items, .. }) => {
+                let mut all = Vec::new();
+                for _ in 0..n.max(0) {
+                    all.extend(items.iter().copied());
+                }
+                for i in &all {
+                    self.incref(*i);
+                }
+                Ok(self.new_list_exact(all))
+            }
+            _ => Err(Error::Type(format!(
+                "unsupported operand type(s) for *: '{}' and '{}'",
+                self.type_name(a)?,
+                self.type_name(b)?
+            ))),
+        }
+    }
+
+    /// Load a constant of the current compilation unit, creating it on first use (the
+    /// compiler made it before the unit ran; the model makes it lazily, same sharing).
+    /// Returns a new reference.
+    pub(crate) fn load_const(&mut self, c: &Const) -> ObjId {
+        if let Some(v) = self.static_for_const(c) {
+            self.incref(v);
+            return v;
+        }
+        let code = self.current_code();
+        if let Some(v) = self.interned.const_lookup(code, c) {
+            self.incref(v);
+            return v;
+        }
+        let v = self.make_const(c);
+        // co_consts owns one reference (the one make_const returned).
+        if let Kind::Code { consts, .. } = &mut self.obj_mut(code).kind {
+            consts.push(v);
+        }
+        self.interned.const_insert(code, c.clone(), v);
+        self.incref(v);
+        v
+    }
+
+    /// Constants that are static singletons: None, bools, small ints, '' and 1-char latin-1.
+    fn static_for_const(&mut self, c: &Const) -> Option<ObjId> {
+        match c {
+            Const::None => Some(self.statics.none),
+            Const::Bool(true) => Some(self.statics.true_),
+            Const::Bool(false) => Some(self.statics.false_),
+            Const::Int(v) if (-5..=256).contains(v) => Some(self.small_int(*v)),
+            Const::Str(t) => self.static_str(t),
+            Const::Tuple(items) if items.is_empty() => Some(self.statics.empty_tuple),
+            _ => None,
+        }
+    }
+
+    /// Build a constant object (a new reference).
+    fn make_const(&mut self, c: &Const) -> ObjId {
+        match c {
+            Const::Int(v) => self.new_int(*v),
+            Const::Float(bits) => self.new_float(f64::from_bits(*bits)),
+            Const::Str(t) => self.new_str_const(t),
+            Const::Tuple(items) => {
+                let vals: Vec<ObjId> = items.iter().map(|i| self.load_const_item(i)).collect();
+                self.new_tuple_from(vals)
+            }
+            Const::FrozenSet(items) => {
+                let vals: Vec<ObjId> = items.iter().map(|i| self.load_const_item(i)).collect();
+                self.new_set_from(vals, true)
+            }
+            Const::None | Const::Bool(_) => self.new_none(),
+        }
+    }
+
+    fn load_const_item(&mut self, c: &Const) -> ObjId {
+        self.load_const(c)
+    }
+
+    /// The static object for `''` and one-character latin-1 strings (made on first use).
+    pub(crate) fn static_str(&mut self, t: &str) -> Option<ObjId> {
+        let mut chars = t.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => Some(self.statics.empty_str),
+            (Some(ch), None) if (ch as u32) < 256 => {
+                let i = ch as usize;
+                if let Some(id) = self.statics.latin1[i] {
+                    return Some(id);
+                }
+                let id = self.new_latin1_static(ch);
+                self.statics.latin1[i] = Some(id);
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
+    /// Rc name helper.
+    pub(crate) fn rc(s: &str) -> Rc<str> {
+        Rc::from(s)
+    }
+}
+

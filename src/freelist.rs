@@ -1,0 +1,104 @@
+//! 3.11's per-type free lists: freed floats, tuples, lists and dicts are kept for reuse
+//! instead of going back to pymalloc.
+//!
+//! Two observable consequences: a new object of such a type takes the address of the last
+//! one freed (id reuse), and an object served from or returned to a free list does not move
+//! the collector's generation-0 count (it bypasses `_PyObject_GC_Link`/`PyObject_GC_Del`),
+//! so a loop of `x = []` never triggers a collection. A full collection empties them all
+//! (`clear_freelists`).
+
+use crate::object::TypeTag;
+use crate::sizes;
+
+/// `PyFloat_MAXFREELIST`
+pub const FLOAT_MAXFREELIST: usize = 100;
+/// `PyTuple_MAXSAVESIZE`: tuples of length 1..20 have free lists (length 0 is a singleton).
+pub const TUPLE_MAXSAVESIZE: usize = 20;
+/// `PyTuple_MAXFREELIST`
+pub const TUPLE_MAXFREELIST: usize = 2000;
+/// `PyList_MAXFREELIST`
+pub const LIST_MAXFREELIST: usize = 80;
+/// `PyDict_MAXFREELIST`
+pub const DICT_MAXFREELIST: usize = 80;
+
+/// The free lists, each a LIFO stack of block addresses.
+#[derive(Debug, Default, Clone)]
+pub struct FreeLists {
+    floats: Vec<u64>,
+    tuples: [Vec<u64>; TUPLE_MAXSAVESIZE],
+    lists: Vec<u64>,
+    dicts: Vec<u64>,
+}
+
+impl FreeLists {
+    /// Take a block for a new object of this type and request size, if the list has one.
+    pub fn pop(&mut self, tag: TypeTag, request: usize) -> Option<u64> {
+        match tag {
+            TypeTag::Float => self.floats.pop(),
+            TypeTag::List => self.lists.pop(),
+            TypeTag::Dict => self.dicts.pop(),
+            TypeTag::Tuple => {
+                let n = sizes::tuple_len_from_request(request);
+                if (1..TUPLE_MAXSAVESIZE).contains(&n) {
+                    self.tuples[n].pop()
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Keep a freed block if the type's list has room; false means free it for real.
+    pub fn push(&mut self, tag: TypeTag, request: usize, block: u64) -> bool {
+        let (list, max) = match tag {
+            TypeTag::Float => (&mut self.floats, FLOAT_MAXFREELIST),
+            TypeTag::List => (&mut self.lists, LIST_MAXFREELIST),
+            TypeTag::Dict => (&mut self.dicts, DICT_MAXFREELIST),
+            TypeTag::Tuple => {
+                let n = sizes::tuple_len_from_request(request);
+                if !(1..TUPLE_MAXSAVESIZE).contains(&n) {
+                    return false;
+                }
+                (&mut self.tuples[n], TUPLE_MAXFREELIST)
+            }
+            _ => return false,
+        };
+        if list.len() < max {
+            list.push(block);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether a block currently sits in a free list (its memory is untouched).
+    pub fn holds(&self, block: u64) -> bool {
+        self.floats.contains(&block)
+            || self.lists.contains(&block)
+            || self.dicts.contains(&block)
+            || self.tuples.iter().any(|t| t.contains(&block))
+    }
+
+    /// Empty every list (`clear_freelists`), returning the blocks with whether each belongs
+    /// to a GC type, so the heap can free them.
+    pub fn drain(&mut self) -> Vec<(u64, bool)> {
+        let mut out: Vec<(u64, bool)> = self.floats.drain(..).map(|b| (b, false)).collect();
+        for t in self.tuples.iter_mut() {
+            out.extend(t.drain(..).map(|b| (b, true)));
+        }
+        out.extend(self.lists.drain(..).map(|b| (b, true)));
+        out.extend(self.dicts.drain(..).map(|b| (b, true)));
+        out
+    }
+
+    /// Number of blocks held, per type: (floats, tuples, lists, dicts).
+    pub fn sizes(&self) -> (usize, usize, usize, usize) {
+        (
+            self.floats.len(),
+            self.tuples.iter().map(Vec::len).sum(),
+            self.lists.len(),
+            self.dicts.len(),
+        )
+    }
+}

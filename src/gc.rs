@@ -1,0 +1,935 @@
+//! The cyclic garbage collector, CPython 3.11's `Modules/gcmodule.c` in Rust.
+//!
+//! Reference counting frees everything except cycles. The collector finds them without
+//! knowing the roots: for the objects of the generation being collected it copies each
+//! reference count (`update_refs`), subtracts the references that come from inside the
+//! generation (`subtract_refs`), and what is left over (`gc_refs > 0`) must be referenced
+//! from outside: those objects, and everything they reach, are alive (`move_unreachable`).
+//! The rest is garbage: weak references to it are cleared (`handle_weakrefs`), finalizers
+//! run once (`finalize_garbage`), anything a finalizer resurrected is spared
+//! (`handle_resurrected_objects`), and the remaining cycles are broken by clearing each
+//! object's references (`delete_garbage`), after which reference counting frees them.
+//!
+//! Generation lists are intrusive doubly linked lists through the object table (indices in
+//! each object's [`GcHead`]), so moving an object between lists is O(1) and the order of
+//! every list, hence the order finalizers run in, is CPython's.
+
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+use crate::heap::Heap;
+use crate::object::{GcHead, InstanceAttrs, Kind, ObjId, TypeTag};
+
+const NIL: u32 = u32::MAX;
+
+/// Number of generations (`NUM_GENERATIONS`).
+pub const NUM_GENERATIONS: usize = 3;
+
+// List identities: generations 0..=2, then the permanent generation and scratch lists.
+const PERMANENT: u8 = 3;
+const UNREACHABLE: u8 = 4;
+const FINALIZERS: u8 = 5;
+const STILL_UNREACHABLE: u8 = 6;
+const WRCB_TO_CALL: u8 = 7;
+const SEEN: u8 = 8;
+const NUM_LISTS: usize = 9;
+
+/// `gc.DEBUG_SAVEALL`: keep garbage in `gc.garbage` instead of freeing it.
+pub const DEBUG_SAVEALL: u32 = 1 << 5;
+
+/// An intrusive list head.
+#[derive(Clone, Copy, Debug)]
+struct List {
+    head: u32,
+    tail: u32,
+    len: usize,
+}
+
+impl Default for List {
+    fn default() -> Self {
+        List {
+            head: NIL,
+            tail: NIL,
+            len: 0,
+        }
+    }
+}
+
+/// Per-generation statistics, as `gc.get_stats()` reports them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GenStats {
+    /// Collections of this generation.
+    pub collections: u64,
+    /// Objects collected.
+    pub collected: u64,
+    /// Objects found uncollectable.
+    pub uncollectable: u64,
+}
+
+/// What a `gc.callbacks` entry receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackInfo {
+    /// `"start"` or `"stop"`.
+    pub phase: &'static str,
+    /// The generation being collected.
+    pub generation: usize,
+    /// Objects collected (0 at start).
+    pub collected: usize,
+    /// Uncollectable objects (0 at start).
+    pub uncollectable: usize,
+}
+
+/// A `gc.callbacks` entry.
+pub type GcCallback = Rc<dyn Fn(&mut Heap, &CallbackInfo)>;
+
+/// One row of a collection trace: an object's `gc_refs` and state after a phase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceRow {
+    /// The object.
+    pub id: ObjId,
+    /// Its `gc_refs` (the copied count, minus internal references).
+    pub gc_refs: i64,
+    /// Its reference count.
+    pub refcnt: i64,
+    /// `"reachable"`, `"tentatively unreachable"` or `"collecting"`.
+    pub state: &'static str,
+    /// The object's type and id, e.g. `<User at 0x7f...>`.
+    pub what: String,
+}
+
+/// The collector's state: `struct _gc_runtime_state`.
+pub struct GcState {
+    lists: [List; NUM_LISTS],
+    /// Per-generation (threshold, count).
+    thresholds: [usize; NUM_GENERATIONS],
+    counts: [usize; NUM_GENERATIONS],
+    enabled: bool,
+    collecting: bool,
+    long_lived_total: usize,
+    long_lived_pending: usize,
+    stats: [GenStats; NUM_GENERATIONS],
+    debug: u32,
+    pub(crate) garbage: Option<ObjId>,
+    callbacks: Vec<GcCallback>,
+    trace: Option<Vec<(&'static str, Vec<TraceRow>)>>,
+    log: Vec<CallbackInfo>,
+}
+
+impl Default for GcState {
+    fn default() -> Self {
+        GcState {
+            lists: [List::default(); NUM_LISTS],
+            thresholds: [700, 10, 10],
+            counts: [0; NUM_GENERATIONS],
+            enabled: true,
+            collecting: false,
+            long_lived_total: 0,
+            long_lived_pending: 0,
+            stats: [GenStats::default(); NUM_GENERATIONS],
+            debug: 0,
+            garbage: None,
+            callbacks: Vec::new(),
+            trace: None,
+            log: Vec::new(),
+        }
+    }
+}
+
+impl Heap {
+    // ----- intrusive lists ------------------------------------------------------------------
+
+    fn gl_append(&mut self, list: u8, idx: u32) {
+        let tail = self.gc.lists[list as usize].tail;
+        {
+            let h = self.gc_head_mut(idx);
+            h.prev = tail;
+            h.next = NIL;
+            h.generation = list;
+        }
+        if tail == NIL {
+            self.gc.lists[list as usize].head = idx;
+        } else {
+            self.gc_head_mut(tail).next = idx;
+        }
+        let l = &mut self.gc.lists[list as usize];
+        l.tail = idx;
+        l.len += 1;
+    }
+
+    fn gl_remove(&mut self, idx: u32) {
+        let GcHead {
+            prev,
+            next,
+            generation: list,
+            ..
+        } = *self.gc_head(idx);
+        if prev == NIL {
+            self.gc.lists[list as usize].head = next;
+        } else {
+            self.gc_head_mut(prev).next = next;
+        }
+        if next == NIL {
+            self.gc.lists[list as usize].tail = prev;
+        } else {
+            self.gc_head_mut(next).prev = prev;
+        }
+        self.gc.lists[list as usize].len -= 1;
+    }
+
+    fn gl_move(&mut self, idx: u32, to: u8) {
+        self.gl_remove(idx);
+        self.gl_append(to, idx);
+    }
+
+    /// `gc_list_merge(from, to)`: append all of `from` to the end of `to`.
+    fn gl_merge(&mut self, from: u8, to: u8) {
+        if from == to || self.gc.lists[from as usize].len == 0 {
+            return;
+        }
+        let mut i = self.gc.lists[from as usize].head;
+        while i != NIL {
+            self.gc_head_mut(i).generation = to;
+            i = self.gc_head(i).next;
+        }
+        let f = self.gc.lists[from as usize];
+        let t = self.gc.lists[to as usize];
+        if t.tail == NIL {
+            self.gc.lists[to as usize] = f;
+        } else {
+            self.gc_head_mut(t.tail).next = f.head;
+            self.gc_head_mut(f.head).prev = t.tail;
+            let l = &mut self.gc.lists[to as usize];
+            l.tail = f.tail;
+            l.len += f.len;
+        }
+        self.gc.lists[from as usize] = List::default();
+    }
+
+    fn gl_indices(&self, list: u8) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.gc.lists[list as usize].len);
+        let mut i = self.gc.lists[list as usize].head;
+        while i != NIL {
+            out.push(i);
+            i = self.gc_head(i).next;
+        }
+        out
+    }
+
+    // ----- tracking -------------------------------------------------------------------------
+
+    /// `_PyObject_GC_TRACK`: append to generation 0.
+    pub(crate) fn gc_track(&mut self, id: ObjId) {
+        let o = self.obj(id);
+        if o.gc.tracked || !o.tag.is_gc() || o.is_static {
+            return;
+        }
+        self.gc_head_mut(id.index).tracked = true;
+        self.gl_append(0, id.index);
+    }
+
+    /// `_PyObject_GC_UNTRACK`
+    pub(crate) fn gc_untrack(&mut self, id: ObjId) {
+        if !self.obj(id).gc.tracked {
+            return;
+        }
+        self.gl_remove(id.index);
+        let h = self.gc_head_mut(id.index);
+        h.tracked = false;
+        h.collecting = false;
+        h.unreachable = false;
+    }
+
+    /// `_PyObject_GC_Link`: a GC object was allocated. Counts it in generation 0, and runs
+    /// the automatic collection when the count passes the threshold.
+    pub(crate) fn gc_link(&mut self) {
+        self.gc.counts[0] += 1;
+        if self.gc.counts[0] > self.gc.thresholds[0]
+            && self.gc.enabled
+            && self.gc.thresholds[0] != 0
+            && !self.gc.collecting
+        {
+            self.gc.collecting = true;
+            self.gc_collect_generations();
+            self.gc.collecting = false;
+        }
+    }
+
+    /// `PyObject_GC_Del`: a GC object's memory was freed.
+    pub(crate) fn gc_unlink(&mut self) {
+        if self.gc.counts[0] > 0 {
+            self.gc.counts[0] -= 1;
+        }
+    }
+
+    /// `_PyObject_GC_MAY_BE_TRACKED`: a GC object, and not a tuple that was untracked.
+    pub(crate) fn may_be_tracked(&self, id: ObjId) -> bool {
+        let o = self.obj(id);
+        if !o.tag.is_gc() || o.is_static {
+            return false;
+        }
+        if o.tag == TypeTag::Tuple {
+            return o.gc.tracked;
+        }
+        true
+    }
+
+    // ----- traversal -----------------------------------------------------------------------
+
+    /// `tp_traverse`: every object this one references, in the type's visiting order.
+    pub(crate) fn referents(&self, id: ObjId) -> Vec<ObjId> {
+        let mut out = Vec::new();
+        self.visit(id, |r| out.push(r));
+        out
+    }
+
+    pub(crate) fn visit(&self, id: ObjId, mut f: impl FnMut(ObjId)) {
+        let o = self.obj(id);
+        match &o.kind {
+            Kind::Tuple(items) => items.iter().for_each(|i| f(*i)),
+            Kind::List { items, .. } => items.iter().for_each(|i| f(*i)),
+            Kind::Set { items, .. } => items.iter().for_each(|i| f(*i)),
+            Kind::Dict { entries, .. } => {
+                for (k, v) in entries {
+                    f(*k);
+                    f(*v);
+                }
+            }
+            Kind::Instance { class, attrs, .. } => {
+                f(*class);
+                match attrs {
+                    InstanceAttrs::Inline(vals) => vals.iter().for_each(|(_, v)| f(*v)),
+                    InstanceAttrs::Dict(d) => f(*d),
+                    InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(_, v)| *v).for_each(&mut f),
+                }
+            }
+            Kind::Type(c) => {
+                f(c.dict);
+                f(c.mro);
+                f(c.bases);
+            }
+            Kind::Function(func) => {
+                f(func.code);
+                f(func.globals);
+                if let Some(d) = func.dict {
+                    f(d);
+                }
+            }
+            Kind::Code { consts, .. } => consts.iter().for_each(|c| f(*c)),
+            Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
+                locals.iter().for_each(|(_, v)| f(*v))
+            }
+            Kind::WeakRef { callback, .. } => {
+                if let Some(cb) = callback {
+                    f(*cb)
+                }
+            }
+            Kind::GetSet { owner, .. } => f(*owner),
+            _ => {}
+        }
+    }
+
+    /// `tp_clear`: drop the references that can form cycles. Tuples and descriptors have
+    /// none (they are freed when what points at them is cleared).
+    fn tp_clear(&mut self, id: ObjId) {
+        let mut release: Vec<ObjId> = Vec::new();
+        let mut buffers = Vec::new();
+        let mut weak_target = None;
+        let empty = self.statics.empty_tuple;
+        match &mut self.obj_mut(id).kind {
+            Kind::List {
+                items,
+                allocated,
+                items_addr,
+            } => {
+                release.extend(items.drain(..).rev());
+                *allocated = 0;
+                buffers.push(std::mem::take(items_addr));
+            }
+            Kind::Dict {
+                entries,
+                log2_size,
+                nentries,
+                keys_addr,
+            } => {
+                for (k, v) in entries.drain(..) {
+                    release.push(k);
+                    release.push(v);
+                }
+                *log2_size = 0;
+                *nentries = 0;
+                buffers.push(std::mem::take(keys_addr));
+            }
+            Kind::Set { items, .. } => release.append(items),
+            Kind::Instance { attrs, .. } => match attrs {
+                InstanceAttrs::Slots(sl) => release.extend(sl.iter_mut().filter_map(|(_, v)| v.take())),
+                InstanceAttrs::Inline(vals) => release.extend(vals.drain(..).map(|(_, v)| v)),
+                InstanceAttrs::Dict(d) => {
+                    // Py_CLEAR(*dictptr): the instance goes back to having no attributes.
+                    release.push(*d);
+                    *attrs = InstanceAttrs::Inline(Vec::new());
+                }
+            },
+            Kind::Function(func) => {
+                // func_clear drops globals and the dict; the code stays until dealloc.
+                if let Some(d) = func.dict.take() {
+                    release.push(d);
+                }
+            }
+            Kind::Type(c) => {
+                // type_clear: PyDict_Clear(tp_dict); Py_CLEAR(tp_mro). The model's class
+                // always has an mro slot, so "cleared" is the static empty tuple.
+                let d = c.dict;
+                let old_mro = std::mem::replace(&mut c.mro, empty);
+                self.dict_clear(d);
+                self.decref(old_mro);
+                return;
+            }
+            Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
+                release.extend(locals.drain(..).map(|(_, v)| v))
+            }
+            Kind::WeakRef { target, callback } => {
+                weak_target = target.take();
+                if let Some(cb) = callback.take() {
+                    release.push(cb);
+                }
+            }
+            _ => {}
+        }
+        if let Some(t) = weak_target {
+            if let Ok(o) = self.get_mut(t) {
+                o.weakrefs.retain(|w| *w != id);
+            }
+        }
+        for b in buffers {
+            self.free_buffer(b);
+        }
+        for r in release {
+            self.decref(r);
+        }
+    }
+
+    // ----- the collection -------------------------------------------------------------------
+
+    /// `update_refs`: gc_refs = ob_refcnt for every object of the list; mark them collecting.
+    fn update_refs(&mut self, list: u8) {
+        for i in self.gl_indices(list) {
+            let rc = self.obj(self.by_index(i)).refcnt;
+            let h = self.gc_head_mut(i);
+            h.gc_refs = rc;
+            h.collecting = true;
+        }
+    }
+
+    /// `subtract_refs`: for each reference from one collected object to another, subtract
+    /// one. What remains counts references from outside the generation.
+    fn subtract_refs(&mut self, list: u8) {
+        for i in self.gl_indices(list) {
+            let id = self.by_index(i);
+            let mut targets = Vec::new();
+            self.visit(id, |r| targets.push(r));
+            for t in targets {
+                let o = self.obj(t);
+                if o.tag.is_gc() && o.gc.tracked && o.gc.collecting {
+                    self.gc_head_mut(t.index).gc_refs -= 1;
+                }
+            }
+        }
+    }
+
+    /// `move_unreachable`: scan the list in order. An object with gc_refs > 0 is reachable:
+    /// everything it references is made reachable too (moved back from `unreachable` if it
+    /// was tentatively put there). An object with gc_refs == 0 is moved to `unreachable`
+    /// for now; it may be moved back when a later reachable object references it.
+    fn move_unreachable(&mut self, young: u8) {
+        let mut cur = self.gc.lists[young as usize].head;
+        while cur != NIL {
+            let next = self.gc_head(cur).next;
+            if self.gc_head(cur).gc_refs > 0 {
+                let id = self.by_index(cur);
+                let mut targets = Vec::new();
+                self.visit(id, |r| targets.push(r));
+                for t in targets {
+                    self.visit_reachable(t, young);
+                }
+                self.gc_head_mut(cur).collecting = false;
+                // Objects appended to `young` by visit_reachable come after `cur`.
+                cur = self.gc_head(cur).next;
+            } else {
+                self.gl_move(cur, UNREACHABLE);
+                self.gc_head_mut(cur).unreachable = true;
+                cur = next;
+            }
+        }
+    }
+
+    fn visit_reachable(&mut self, t: ObjId, young: u8) {
+        let o = self.obj(t);
+        if !o.tag.is_gc() || !o.gc.tracked || !o.gc.collecting {
+            return;
+        }
+        if o.gc.unreachable {
+            // Tentatively unreachable: back to the end of young, to be scanned.
+            self.gl_move(t.index, young);
+            let h = self.gc_head_mut(t.index);
+            h.unreachable = false;
+            h.gc_refs = 1;
+        } else if o.gc.gc_refs == 0 {
+            // Not scanned yet: tell move_unreachable it is reachable.
+            self.gc_head_mut(t.index).gc_refs = 1;
+        }
+    }
+
+    /// `deduce_unreachable`
+    fn deduce_unreachable(&mut self, base: u8, unreachable: u8) {
+        self.update_refs(base);
+        self.trace_phase("update_refs", base);
+        self.subtract_refs(base);
+        self.trace_phase("subtract_refs", base);
+        // move_unreachable always fills the UNREACHABLE list; relabel if asked otherwise.
+        self.move_unreachable(base);
+        if unreachable != UNREACHABLE {
+            self.gl_merge(UNREACHABLE, unreachable);
+        }
+        self.trace_phase("move_unreachable", base);
+    }
+
+    /// `untrack_tuples`: a surviving tuple that holds nothing trackable stops being tracked.
+    fn untrack_tuples(&mut self, list: u8) {
+        for i in self.gl_indices(list) {
+            let id = self.by_index(i);
+            if let Kind::Tuple(items) = &self.obj(id).kind {
+                if items.iter().all(|x| !self.may_be_tracked(*x)) {
+                    self.gc_untrack(id);
+                }
+            }
+        }
+    }
+
+    /// `untrack_dicts` (full collections only).
+    fn untrack_dicts(&mut self, list: u8) {
+        for i in self.gl_indices(list) {
+            let id = self.by_index(i);
+            if let Kind::Dict { entries, .. } = &self.obj(id).kind {
+                if entries
+                    .iter()
+                    .all(|(k, v)| !self.may_be_tracked(*k) && !self.may_be_tracked(*v))
+                {
+                    self.gc_untrack(id);
+                }
+            }
+        }
+    }
+
+    /// `move_legacy_finalizers`: 3.11 objects with a C-level `tp_del` would be moved to
+    /// `finalizers` (and end in `gc.garbage`). Python classes' `__del__` is a `tp_finalize`
+    /// (PEP 442), so in this model no object has one; the unreachable flags are cleared.
+    fn move_legacy_finalizers(&mut self) {
+        for i in self.gl_indices(UNREACHABLE) {
+            self.gc_head_mut(i).unreachable = false;
+        }
+    }
+
+    /// `handle_weakrefs`: clear every weak reference to an unreachable object; call the
+    /// callbacks of the weakrefs that are not garbage themselves. Returns the number of
+    /// weakrefs those callbacks freed.
+    fn handle_weakrefs(&mut self, old: u8) -> usize {
+        for i in self.gl_indices(UNREACHABLE) {
+            let id = self.by_index(i);
+            if !self.is_alive(id) {
+                continue;
+            }
+            if let Kind::WeakRef { target, .. } = &self.obj(id).kind {
+                if let Some(t) = *target {
+                    self.detach_weakref(id, t);
+                }
+            }
+            let wrs: Vec<ObjId> = self.obj(id).weakrefs.to_vec();
+            for wr in wrs {
+                self.detach_weakref(wr, id);
+                let has_cb = matches!(self.obj(wr).kind, Kind::WeakRef { callback: Some(_), .. });
+                if !has_cb || self.obj(wr).gc.collecting {
+                    continue;
+                }
+                self.incref(wr);
+                self.gl_move(wr.index, WRCB_TO_CALL);
+            }
+        }
+        let mut num_freed = 0;
+        while self.gc.lists[WRCB_TO_CALL as usize].len > 0 {
+            let i = self.gc.lists[WRCB_TO_CALL as usize].head;
+            let wr = self.by_index(i);
+            let cb = match &self.obj(wr).kind {
+                Kind::WeakRef { callback, .. } => *callback,
+                _ => None,
+            };
+            if let Some(cb) = cb {
+                self.run_weakref_callback(cb, wr);
+            }
+            self.decref(wr);
+            if self.is_alive(wr) && self.gc.lists[WRCB_TO_CALL as usize].head == i {
+                self.gl_move(i, old);
+            } else {
+                num_freed += 1;
+            }
+        }
+        num_freed
+    }
+
+    /// `finalize_garbage`: call `__del__` once on each unreachable object that has one.
+    fn finalize_garbage(&mut self) {
+        while self.gc.lists[UNREACHABLE as usize].len > 0 {
+            let i = self.gc.lists[UNREACHABLE as usize].head;
+            self.gl_move(i, SEEN);
+            let id = self.by_index(i);
+            if self.needs_finalizer(id) {
+                self.gc_head_mut(i).finalized = true;
+                self.incref(id);
+                self.call_del(id);
+                self.decref(id);
+            }
+        }
+        self.gl_merge(SEEN, UNREACHABLE);
+    }
+
+    /// `handle_resurrected_objects`: run the reachability analysis again on what is left;
+    /// anything a finalizer made reachable goes to the old generation.
+    fn handle_resurrected_objects(&mut self, old: u8) {
+        for i in self.gl_indices(UNREACHABLE) {
+            self.gc_head_mut(i).collecting = false;
+        }
+        // Reuse the same analysis with UNREACHABLE as the base.
+        self.update_refs(UNREACHABLE);
+        self.subtract_refs(UNREACHABLE);
+        // move_unreachable moves to UNREACHABLE; use a relabel dance through SEEN.
+        self.gl_merge(UNREACHABLE, SEEN);
+        self.move_unreachable(SEEN);
+        self.gl_merge(UNREACHABLE, STILL_UNREACHABLE);
+        for i in self.gl_indices(STILL_UNREACHABLE) {
+            self.gc_head_mut(i).unreachable = false;
+        }
+        self.gl_merge(SEEN, old);
+    }
+
+    /// `delete_garbage`: break the cycles by clearing each object's references.
+    fn delete_garbage(&mut self, old: u8) {
+        while self.gc.lists[STILL_UNREACHABLE as usize].len > 0 {
+            let i = self.gc.lists[STILL_UNREACHABLE as usize].head;
+            let id = self.by_index(i);
+            if self.gc.debug & DEBUG_SAVEALL != 0 {
+                let g = self.gc_garbage_list();
+                self.incref(id);
+                self.list_append_value(g, id);
+            } else {
+                self.incref(id);
+                self.tp_clear(id);
+                self.decref(id);
+            }
+            if self.gc.lists[STILL_UNREACHABLE as usize].head == i && self.is_alive(id) {
+                self.gc_head_mut(i).collecting = false;
+                self.gl_move(i, old);
+            }
+        }
+    }
+
+    /// `gc_collect_main`: collect `generation` and all younger ones. Returns the number of
+    /// unreachable objects found (collected plus uncollectable).
+    fn gc_collect_main(&mut self, generation: usize) -> usize {
+        if generation + 1 < NUM_GENERATIONS {
+            self.gc.counts[generation + 1] += 1;
+        }
+        for i in 0..=generation {
+            self.gc.counts[i] = 0;
+        }
+        for i in 0..generation {
+            self.gl_merge(i as u8, generation as u8);
+        }
+        let young = generation as u8;
+        let old = if generation < NUM_GENERATIONS - 1 {
+            young + 1
+        } else {
+            young
+        };
+        self.deduce_unreachable(young, UNREACHABLE);
+        self.untrack_tuples(young);
+        if young != old {
+            if generation == NUM_GENERATIONS - 2 {
+                self.gc.long_lived_pending += self.gc.lists[young as usize].len;
+            }
+            self.gl_merge(young, old);
+        } else {
+            self.untrack_dicts(young);
+            self.gc.long_lived_pending = 0;
+            self.gc.long_lived_total = self.gc.lists[young as usize].len;
+        }
+        self.move_legacy_finalizers();
+        let mut m = self.handle_weakrefs(old);
+        self.trace_phase("handle_weakrefs", UNREACHABLE);
+        self.finalize_garbage();
+        self.handle_resurrected_objects(old);
+        m += self.gc.lists[STILL_UNREACHABLE as usize].len;
+        self.trace_phase("delete_garbage", STILL_UNREACHABLE);
+        self.delete_garbage(old);
+        let n = self.gc.lists[FINALIZERS as usize].len;
+        self.gl_merge(FINALIZERS, old);
+        if generation == NUM_GENERATIONS - 1 {
+            self.clear_freelists();
+        }
+        let st = &mut self.gc.stats[generation];
+        st.collections += 1;
+        st.collected += m as u64;
+        st.uncollectable += n as u64;
+        n + m
+    }
+
+    /// `clear_freelists`: give every free-list block back to the allocator.
+    fn clear_freelists(&mut self) {
+        for (block, is_gc) in self.freelists.drain() {
+            self.free_freelist_block(block, is_gc);
+        }
+    }
+
+    /// `gc_collect_with_callback`
+    fn gc_collect_with_callback(&mut self, generation: usize) -> usize {
+        self.invoke_callbacks("start", generation, 0, 0);
+        let r = self.gc_collect_main(generation);
+        self.invoke_callbacks("stop", generation, r, 0);
+        r
+    }
+
+    fn invoke_callbacks(&mut self, phase: &'static str, generation: usize, collected: usize, uncollectable: usize) {
+        let info = CallbackInfo {
+            phase,
+            generation,
+            collected,
+            uncollectable,
+        };
+        self.gc.log.push(info.clone());
+        let cbs = self.gc.callbacks.clone();
+        for cb in cbs {
+            cb(self, &info);
+        }
+    }
+
+    /// `gc_collect_generations`: pick the oldest generation over its threshold; a full
+    /// collection also waits until the objects that survived since the last one exceed 25%
+    /// of the long-lived total.
+    fn gc_collect_generations(&mut self) -> usize {
+        for i in (0..NUM_GENERATIONS).rev() {
+            if self.gc.counts[i] > self.gc.thresholds[i] {
+                if i == NUM_GENERATIONS - 1 && self.gc.long_lived_pending < self.gc.long_lived_total / 4 {
+                    continue;
+                }
+                return self.gc_collect_with_callback(i);
+            }
+        }
+        0
+    }
+
+    fn trace_phase(&mut self, phase: &'static str, list: u8) {
+        if self.gc.trace.is_none() {
+            return;
+        }
+        let rows: Vec<TraceRow> = self
+            .gl_indices(list)
+            .into_iter()
+            .map(|i| {
+                let h = *self.gc_head(i);
+                let id = self.by_index(i);
+                TraceRow {
+                    id,
+                    gc_refs: h.gc_refs,
+                    refcnt: self.obj(id).refcnt,
+                    what: self.describe(id),
+                    state: if h.unreachable {
+                        "tentatively unreachable"
+                    } else if h.collecting {
+                        "collecting"
+                    } else {
+                        "reachable"
+                    },
+                }
+            })
+            .collect();
+        let mut extra = Vec::new();
+        if phase == "move_unreachable" {
+            for i in self.gl_indices(UNREACHABLE) {
+                let h = *self.gc_head(i);
+                let id = self.by_index(i);
+                extra.push(TraceRow {
+                    id,
+                    gc_refs: h.gc_refs,
+                    refcnt: self.obj(id).refcnt,
+                    what: self.describe(id),
+                    state: "tentatively unreachable",
+                });
+            }
+        }
+        let mut all = rows;
+        all.extend(extra);
+        if let Some(t) = self.gc.trace.as_mut() {
+            t.push((phase, all));
+        }
+    }
+
+    // ----- the gc module --------------------------------------------------------------------
+
+    /// `gc.collect(generation)`: returns the number of unreachable objects found.
+    pub fn gc_collect(&mut self, generation: usize) -> Result<usize> {
+        if generation >= NUM_GENERATIONS {
+            return Err(Error::Value("invalid generation".into()));
+        }
+        if self.gc.collecting {
+            return Ok(0);
+        }
+        self.gc.collecting = true;
+        let n = self.gc_collect_with_callback(generation);
+        self.gc.collecting = false;
+        Ok(n)
+    }
+
+    /// `gc.collect()` with a phase-by-phase trace of gc_refs (for teaching).
+    pub fn gc_collect_traced(&mut self, generation: usize) -> Result<(usize, Vec<(&'static str, Vec<TraceRow>)>)> {
+        self.gc.trace = Some(Vec::new());
+        let r = self.gc_collect(generation);
+        let t = self.gc.trace.take().unwrap_or_default();
+        r.map(|n| (n, t))
+    }
+
+    /// `gc.enable()`
+    pub fn gc_enable(&mut self) {
+        self.gc.enabled = true;
+    }
+    /// `gc.disable()`
+    pub fn gc_disable(&mut self) {
+        self.gc.enabled = false;
+    }
+    /// `gc.isenabled()`
+    pub fn gc_isenabled(&self) -> bool {
+        self.gc.enabled
+    }
+    /// `gc.get_threshold()`
+    pub fn gc_get_threshold(&self) -> (usize, usize, usize) {
+        let t = self.gc.thresholds;
+        (t[0], t[1], t[2])
+    }
+    /// `gc.set_threshold(t0, t1, t2)`; negative values are rejected as CPython's
+    /// argument parsing would (a threshold of 0 disables automatic collection).
+    pub fn gc_set_threshold(&mut self, t0: i64, t1: i64, t2: i64) -> Result<()> {
+        let conv = |v: i64| usize::try_from(v).map_err(|_| Error::Value(format!("threshold must be non-negative, got {v}")));
+        let t = [conv(t0)?, conv(t1)?, conv(t2)?];
+        self.gc.thresholds = t;
+        Ok(())
+    }
+    /// `gc.get_count()`
+    pub fn gc_get_count(&self) -> (usize, usize, usize) {
+        let c = self.gc.counts;
+        (c[0], c[1], c[2])
+    }
+    /// `gc.get_stats()`
+    pub fn gc_get_stats(&self) -> [GenStats; NUM_GENERATIONS] {
+        self.gc.stats
+    }
+    /// `gc.set_debug(flags)`
+    pub fn gc_set_debug(&mut self, flags: u32) {
+        self.gc.debug = flags;
+    }
+    /// `gc.is_tracked(obj)`
+    pub fn gc_is_tracked(&self, id: ObjId) -> Result<bool> {
+        Ok(self.get(id)?.gc.tracked && !self.obj(id).is_static)
+    }
+    /// `gc.get_objects(generation)`: tracked objects (generations 0, 1, 2 in that order).
+    pub fn gc_get_objects(&self, generation: Option<usize>) -> Result<Vec<ObjId>> {
+        let gens: Vec<u8> = match generation {
+            None => vec![0, 1, 2],
+            Some(g) if g < NUM_GENERATIONS => vec![g as u8],
+            Some(g) => return Err(Error::Value(format!("generation parameter must be less than the number of available generations (3), got {g}"))),
+        };
+        Ok(gens
+            .into_iter()
+            .flat_map(|g| self.gl_indices(g))
+            .map(|i| self.by_index(i))
+            .collect())
+    }
+    /// Whether any tracked object has this `id()`: the seed's `obj_availabilty` loop.
+    pub fn gc_lists_address(&self, addr: u64) -> bool {
+        match self.at_address(addr) {
+            Some(id) => {
+                let h = &self.obj(id).gc;
+                h.tracked && h.generation < PERMANENT
+            }
+            None => false,
+        }
+    }
+    /// `gc.get_referrers(obj)`: tracked objects that reference it.
+    pub fn gc_get_referrers(&self, target: ObjId) -> Result<Vec<ObjId>> {
+        self.get(target)?;
+        let mut out = Vec::new();
+        for g in 0..NUM_GENERATIONS as u8 {
+            for i in self.gl_indices(g) {
+                let id = self.by_index(i);
+                let mut hit = false;
+                self.visit(id, |r| hit |= r == target);
+                if hit {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+    /// `gc.get_referents(obj)`: what its `tp_traverse` visits.
+    pub fn gc_get_referents(&self, id: ObjId) -> Result<Vec<ObjId>> {
+        self.get(id)?;
+        Ok(self.referents(id))
+    }
+    /// `gc.freeze()`: move everything tracked to the permanent generation.
+    pub fn gc_freeze(&mut self) {
+        for g in 0..NUM_GENERATIONS as u8 {
+            self.gl_merge(g, PERMANENT);
+        }
+        self.gc.counts[0] = 0;
+    }
+    /// `gc.unfreeze()`: back into the oldest generation.
+    pub fn gc_unfreeze(&mut self) {
+        self.gl_merge(PERMANENT, 2);
+    }
+    /// `gc.get_freeze_count()`
+    pub fn gc_get_freeze_count(&self) -> usize {
+        self.gc.lists[PERMANENT as usize].len
+    }
+    /// `gc.callbacks.append(cb)`
+    pub fn gc_add_callback(&mut self, cb: GcCallback) {
+        self.gc.callbacks.push(cb);
+    }
+    /// Every start/stop the callbacks were given so far (a record kept by the model).
+    pub fn gc_callback_log(&self) -> &[CallbackInfo] {
+        &self.gc.log
+    }
+    /// The objects in each generation list: (gen0, gen1, gen2) sizes.
+    pub fn gc_generation_sizes(&self) -> (usize, usize, usize) {
+        let l = &self.gc.lists;
+        (l[0].len, l[1].len, l[2].len)
+    }
+    /// Which generation a tracked object is in.
+    pub fn gc_generation_of(&self, id: ObjId) -> Result<Option<usize>> {
+        let h = self.get(id)?.gc;
+        Ok(if h.tracked { Some(h.generation as usize) } else { None })
+    }
+    /// `gc.garbage` (created on first use, as a list object).
+    pub fn gc_garbage(&mut self) -> ObjId {
+        self.gc_garbage_list()
+    }
+
+    fn gc_garbage_list(&mut self) -> ObjId {
+        if let Some(g) = self.gc.garbage {
+            return g;
+        }
+        let g = self.new_list_exact(Vec::new());
+        self.gc.garbage = Some(g);
+        g
+    }
+
+    /// Append a new reference to a list (internal).
+    fn list_append_value(&mut self, l: ObjId, v: ObjId) {
+        self.list_append(l, v);
+    }
+}

@@ -1,0 +1,799 @@
+//! The heap: the object table, allocation, reference counts and deallocation.
+//!
+//! This is `Objects/object.c` and each type's `tp_dealloc` in miniature. Every object gets
+//! its memory from the modeled allocator (so `id()` is an address pymalloc handed out, and a
+//! freed address is handed out again), and is freed the moment its count reaches zero, after
+//! releasing what it referenced, in the order CPython's deallocators release it.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+use crate::freelist::FreeLists;
+use crate::gc::GcState;
+use crate::intern::Interned;
+use crate::names::Frame;
+use crate::object::{
+    BuiltinFn, GcHead, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
+};
+use crate::obmalloc::Obmalloc;
+use crate::sizes;
+use crate::tracemalloc::Tracer;
+
+/// Where the interpreter's statically allocated objects live (small ints, `None`, ...):
+/// they are not from the allocator and are never freed.
+pub const STATIC_BASE: u64 = 0x0000_5580_0000_4000;
+/// `sizeof(PyLongObject)` of a one-digit int, rounded: the stride of the small-int array.
+const SMALL_INT_STRIDE: u64 = 32;
+/// 3.11 initializes static objects' counts to this (`_PyObject_IMMORTAL_INIT`), so a
+/// stray decref can never free them.
+pub const STATIC_REFCNT: i64 = 999_999_999;
+
+struct Slot {
+    generation: u32,
+    obj: Option<Object>,
+}
+
+/// What a read of freed memory at an old `id()` finds: see [`Heap::raw_refcnt_at`].
+#[derive(Clone, Copy, Debug)]
+struct Freed {
+    block: u64,
+    last_refcnt: i64,
+    pymalloc: bool,
+}
+
+/// Objects the interpreter creates at start-up.
+pub(crate) struct Statics {
+    pub none: ObjId,
+    pub true_: ObjId,
+    pub false_: ObjId,
+    pub small_ints: Vec<ObjId>,
+    pub empty_str: ObjId,
+    pub latin1: Vec<Option<ObjId>>,
+    pub empty_tuple: ObjId,
+    pub builtins: HashMap<&'static str, ObjId>,
+}
+
+/// Work done by lookups, counted so the book can compare `in list` with `in set` by
+/// mechanism rather than by wall-clock time.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Work {
+    /// Element comparisons (`==` / identity checks) made.
+    pub comparisons: u64,
+    /// Hash-table probes made.
+    pub hash_probes: u64,
+}
+
+/// A modeled CPython 3.11 interpreter's heap.
+pub struct Heap {
+    slots: Vec<Slot>,
+    free_slots: Vec<u32>,
+    by_addr: HashMap<u64, ObjId>,
+    freed: HashMap<u64, Freed>,
+    static_next: u64,
+    pub(crate) alloc: Obmalloc,
+    pub(crate) statics: Statics,
+    pub(crate) interned: Interned,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) globals: ObjId,
+    pub(crate) module_code: ObjId,
+    pub(crate) gc: GcState,
+    pub(crate) freelists: FreeLists,
+    pub(crate) temps: Vec<ObjId>,
+    pub(crate) tracer: Tracer,
+    /// Work counted by membership tests and comparisons (see [`Work`]).
+    pub(crate) work: Work,
+    /// What the modeled program printed (`print`, `__del__` messages, weakref callbacks).
+    pub(crate) stdout: String,
+    pub(crate) cell_counter: usize,
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Heap {
+    /// A fresh interpreter: singletons, the small-int cache, builtins, an empty `__main__`.
+    pub fn new() -> Heap {
+        Self::with_allocator(Obmalloc::new())
+    }
+
+    /// A fresh interpreter over a given allocator (for instance the old 4 KiB-pool geometry).
+    pub fn with_allocator(alloc: Obmalloc) -> Heap {
+        let placeholder = ObjId {
+            index: u32::MAX,
+            generation: 0,
+        };
+        let mut h = Heap {
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            by_addr: HashMap::new(),
+            freed: HashMap::new(),
+            static_next: STATIC_BASE,
+            alloc,
+            statics: Statics {
+                none: placeholder,
+                true_: placeholder,
+                false_: placeholder,
+                small_ints: Vec::new(),
+                empty_str: placeholder,
+                latin1: vec![None; 256],
+                empty_tuple: placeholder,
+                builtins: HashMap::new(),
+            },
+            interned: Interned::default(),
+            frames: Vec::new(),
+            globals: placeholder,
+            module_code: placeholder,
+            gc: GcState::default(),
+            freelists: FreeLists::default(),
+            temps: Vec::new(),
+            tracer: Tracer::default(),
+            work: Work::default(),
+            stdout: String::new(),
+            cell_counter: 0,
+        };
+        h.statics.none = h.new_static(TypeTag::NoneType, Kind::None, 16);
+        h.statics.false_ = h.new_static(TypeTag::Bool, Kind::Bool(false), 32);
+        h.statics.true_ = h.new_static(TypeTag::Bool, Kind::Bool(true), 32);
+        // _PyRuntime's small-int array: consecutive 32-byte PyLongObjects for -5..=256.
+        for v in -5..=256i128 {
+            let id = h.new_static(TypeTag::Int, Kind::Int(v), SMALL_INT_STRIDE);
+            h.statics.small_ints.push(id);
+        }
+        h.statics.empty_str = h.new_static(
+            TypeTag::Str,
+            Kind::Str {
+                value: Rc::from(""),
+                interned: true,
+            },
+            64,
+        );
+        h.statics.empty_tuple = h.new_static(TypeTag::Tuple, Kind::Tuple(Refs::new()), 32);
+        for (name, f) in [
+            ("int", BuiltinFn::Int),
+            ("float", BuiltinFn::Float),
+            ("str", BuiltinFn::Str),
+            ("list", BuiltinFn::List),
+            ("tuple", BuiltinFn::Tuple),
+            ("set", BuiltinFn::Set),
+            ("frozenset", BuiltinFn::FrozenSet),
+            ("dict", BuiltinFn::Dict),
+            ("len", BuiltinFn::Len),
+            ("id", BuiltinFn::Id),
+            ("intern", BuiltinFn::Intern),
+            ("ref", BuiltinFn::WeakRef),
+            ("range", BuiltinFn::Range),
+            ("object", BuiltinFn::Object),
+        ] {
+            let id = h.new_static(TypeTag::Builtin, Kind::Builtin(f), 80);
+            h.statics.builtins.insert(name, id);
+        }
+        // __main__'s namespace and the module's compilation unit live for the whole run.
+        h.globals = h.new_dict_untracked();
+        h.module_code = h.new_code("<module>");
+        h
+    }
+
+    fn new_static(&mut self, tag: TypeTag, kind: Kind, stride: u64) -> ObjId {
+        let addr = self.static_next;
+        self.static_next += stride;
+        let obj = Object {
+            addr,
+            refcnt: STATIC_REFCNT,
+            tag,
+            kind,
+            gc: GcHead::default(),
+            weakrefs: Refs::new(),
+            is_static: true,
+            mem: MemSource::Static,
+            request: 0,
+        };
+        self.insert(obj)
+    }
+
+    fn insert(&mut self, obj: Object) -> ObjId {
+        let addr = obj.addr;
+        let id = if let Some(index) = self.free_slots.pop() {
+            let slot = &mut self.slots[index as usize];
+            slot.obj = Some(obj);
+            ObjId {
+                index,
+                generation: slot.generation,
+            }
+        } else {
+            let index = self.slots.len() as u32;
+            self.slots.push(Slot {
+                generation: 0,
+                obj: Some(obj),
+            });
+            ObjId {
+                index,
+                generation: 0,
+            }
+        };
+        self.by_addr.insert(addr, id);
+        self.freed.remove(&addr);
+        id
+    }
+
+    // ----- access -------------------------------------------------------------------------
+
+    /// The object behind a handle, or [`Error::Freed`] if it was deallocated.
+    pub fn get(&self, id: ObjId) -> Result<&Object> {
+        match self.slots.get(id.index as usize) {
+            Some(slot) if slot.generation == id.generation => slot.obj.as_ref().ok_or_else(
+                || Error::Freed {
+                    what: format!("#{}", id.index),
+                },
+            ),
+            _ => Err(Error::Freed {
+                what: format!("#{}", id.index),
+            }),
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, id: ObjId) -> Result<&mut Object> {
+        match self.slots.get_mut(id.index as usize) {
+            Some(slot) if slot.generation == id.generation => {
+                slot.obj.as_mut().ok_or_else(|| Error::Freed {
+                    what: format!("#{}", id.index),
+                })
+            }
+            _ => Err(Error::Freed {
+                what: format!("#{}", id.index),
+            }),
+        }
+    }
+
+    /// Internal access for handles the heap itself holds (always live by invariant).
+    pub(crate) fn obj(&self, id: ObjId) -> &Object {
+        self.slots[id.index as usize]
+            .obj
+            .as_ref()
+            .expect("heap invariant: internal handle to a live object")
+    }
+
+    pub(crate) fn obj_mut(&mut self, id: ObjId) -> &mut Object {
+        self.slots[id.index as usize]
+            .obj
+            .as_mut()
+            .expect("heap invariant: internal handle to a live object")
+    }
+
+    /// Collector state of the object in table slot `index` (live by invariant).
+    pub(crate) fn gc_head(&self, index: u32) -> &GcHead {
+        &self.slots[index as usize]
+            .obj
+            .as_ref()
+            .expect("heap invariant: tracked objects are live")
+            .gc
+    }
+
+    pub(crate) fn gc_head_mut(&mut self, index: u32) -> &mut GcHead {
+        &mut self.slots[index as usize]
+            .obj
+            .as_mut()
+            .expect("heap invariant: tracked objects are live")
+            .gc
+    }
+
+    /// A static address for an object made on first use (latin-1 one-char strings).
+    pub(crate) fn alloc_static_addr(&mut self, stride: u64) -> u64 {
+        let a = self.static_next;
+        self.static_next += stride;
+        a
+    }
+
+    /// Insert a static object built elsewhere.
+    pub(crate) fn insert_static(&mut self, obj: Object) -> ObjId {
+        self.insert(obj)
+    }
+
+    pub(crate) fn by_index(&self, index: u32) -> ObjId {
+        ObjId {
+            index,
+            generation: self.slots[index as usize].generation,
+        }
+    }
+
+    /// Whether the handle still names a live object.
+    pub fn is_alive(&self, id: ObjId) -> bool {
+        self.get(id).is_ok()
+    }
+
+    /// The live object at an address (`id()` value), if any.
+    pub fn at_address(&self, addr: u64) -> Option<ObjId> {
+        self.by_addr.get(&addr).copied()
+    }
+
+    /// All live objects, in table order.
+    pub fn live_objects(&self) -> impl Iterator<Item = ObjId> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, s)| {
+            s.obj.as_ref().map(|_| ObjId {
+                index: i as u32,
+                generation: s.generation,
+            })
+        })
+    }
+
+    /// Number of live objects (statics included).
+    pub fn object_count(&self) -> usize {
+        self.slots.len() - self.free_slots.len()
+    }
+
+    pub(crate) fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// `id(x)`
+    pub fn id_of(&self, id: ObjId) -> Result<u64> {
+        Ok(self.get(id)?.addr)
+    }
+
+    /// `type(x).__name__`
+    pub fn type_name(&self, id: ObjId) -> Result<String> {
+        let o = self.get(id)?;
+        Ok(match &o.kind {
+            Kind::Instance { class, .. } => match &self.obj(*class).kind {
+                Kind::Type(c) => c.name.to_string(),
+                _ => "object".to_string(),
+            },
+            _ => o.tag.name().to_string(),
+        })
+    }
+
+    /// A short description used in error messages: `<list at 0x7f...>`.
+    pub fn describe(&self, id: ObjId) -> String {
+        match self.get(id) {
+            Ok(o) => format!(
+                "<{} at {:#x}>",
+                self.type_name(id).unwrap_or_default(),
+                o.addr
+            ),
+            Err(_) => format!("<freed object #{}>", id.index),
+        }
+    }
+
+    // ----- reference counts ---------------------------------------------------------------
+
+    /// `Py_INCREF`
+    pub(crate) fn incref(&mut self, id: ObjId) {
+        self.obj_mut(id).refcnt += 1;
+    }
+
+    /// `Py_DECREF`: deallocates at zero, cascading.
+    pub(crate) fn decref(&mut self, id: ObjId) {
+        let o = self.obj_mut(id);
+        o.refcnt -= 1;
+        if o.refcnt == 0 && !o.is_static {
+            self.dealloc(id);
+        }
+    }
+
+    /// `ob_refcnt` of a live object.
+    pub fn refcnt(&self, id: ObjId) -> Result<i64> {
+        Ok(self.get(id)?.refcnt)
+    }
+
+    /// What `ctypes.c_ssize_t.from_address(addr).value` reads. For a live object, its count.
+    /// For a freed one, whatever the freed memory still holds: a GC object's count sits past
+    /// its `PyGC_Head`, which pymalloc's free-list link does not touch, so it still reads 0;
+    /// a non-GC object's count is the first word of its block, which the free-list link
+    /// overwrote. Memory reused by another object, or given back to the system, is not
+    /// something the model can read.
+    pub fn raw_refcnt_at(&self, addr: u64) -> Result<i64> {
+        if let Some(id) = self.at_address(addr) {
+            return Ok(self.obj(id).refcnt);
+        }
+        let Some(f) = self.freed.get(&addr) else {
+            return Err(Error::NotModeled(format!(
+                "address {addr:#x} was never an object's id()"
+            )));
+        };
+        if !f.pymalloc {
+            return Err(Error::NotModeled(format!(
+                "memory at {addr:#x} went back to the system allocator"
+            )));
+        }
+        if f.block == addr {
+            match self.alloc.first_word_of_free_block(f.block) {
+                Some(link) => Ok(link as i64),
+                None => Err(Error::NotModeled(format!(
+                    "memory at {addr:#x} now belongs to another allocation"
+                ))),
+            }
+        } else if self.alloc.first_word_of_free_block(f.block).is_some()
+            || self.freelists.holds(f.block)
+        {
+            Ok(f.last_refcnt)
+        } else {
+            Err(Error::NotModeled(format!(
+                "memory at {addr:#x} now belongs to another allocation"
+            )))
+        }
+    }
+
+    // ----- allocation ---------------------------------------------------------------------
+
+    /// Allocate a new object with one reference (owned by the caller), from the type's free
+    /// list if it has one, else from the allocator. GC types go through `_PyObject_GC_Link`,
+    /// which counts the allocation in generation 0 and may start an automatic collection
+    /// before the new object exists.
+    pub(crate) fn alloc(&mut self, tag: TypeTag, kind: Kind) -> ObjId {
+        let managed = matches!(&kind, Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
+        let pre = sizes::preheader(tag, managed) as u64;
+        let request = sizes::alloc_request(tag, &kind);
+        let (block, mem) = match self.freelists.pop(tag, request) {
+            Some(block) => (block, MemSource::FreeList),
+            None => {
+                if tag.is_gc() {
+                    self.gc_link();
+                }
+                (self.alloc.malloc(request), MemSource::Malloc)
+            }
+        };
+        self.tracer.on_alloc(block, request, mem);
+        let obj = Object {
+            addr: block + pre,
+            refcnt: 1,
+            tag,
+            kind,
+            gc: GcHead::default(),
+            weakrefs: Refs::new(),
+            is_static: false,
+            mem,
+            request,
+        };
+        self.insert(obj)
+    }
+
+    /// A separate buffer (a list's items, a dict's keys) from `PyMem_Malloc`.
+    pub(crate) fn alloc_buffer(&mut self, nbytes: usize) -> u64 {
+        if nbytes == 0 {
+            return 0;
+        }
+        let a = self.alloc.malloc(nbytes);
+        self.tracer.on_alloc(a, nbytes, MemSource::Malloc);
+        a
+    }
+
+    /// Free a buffer from [`Heap::alloc_buffer`].
+    pub(crate) fn free_buffer(&mut self, addr: u64) {
+        if addr != 0 {
+            self.tracer.on_free(addr);
+            // The heap only frees buffers it allocated, once.
+            let _ = self.alloc.free(addr);
+        }
+    }
+
+    /// `PyMem_Realloc` for a buffer.
+    pub(crate) fn realloc_buffer(&mut self, addr: u64, nbytes: usize) -> u64 {
+        if addr == 0 {
+            return self.alloc_buffer(nbytes);
+        }
+        if nbytes == 0 {
+            self.free_buffer(addr);
+            return 0;
+        }
+        self.tracer.on_free(addr);
+        let new = self.alloc.realloc(addr, nbytes).unwrap_or(addr);
+        self.tracer.on_alloc(new, nbytes, MemSource::Malloc);
+        new
+    }
+
+    /// Release an object's memory: free list, or the allocator (`PyObject_GC_Del` / `PyObject_Free`).
+    fn release_memory(&mut self, id: ObjId) {
+        let (addr, tag, is_gc, last_refcnt, request, managed) = {
+            let o = self.obj(id);
+            let managed = matches!(&o.kind, Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
+            (o.addr, o.tag, o.tag.is_gc(), o.refcnt, o.request, managed)
+        };
+        let block = addr - sizes::preheader(tag, managed) as u64;
+        match &self.obj(id).kind {
+            Kind::Str {
+                value,
+                interned: true,
+            } => {
+                let v = value.clone();
+                self.interned.forget(&v, id);
+            }
+            Kind::Code { .. } => self.interned.drop_unit(id),
+            _ => {}
+        }
+        // Remove from the table first: the slot's generation changes so stale handles fail.
+        let slot = &mut self.slots[id.index as usize];
+        slot.obj = None;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free_slots.push(id.index);
+        self.by_addr.remove(&addr);
+        self.tracer.on_free(block);
+        let pymalloc = self.alloc.is_pymalloc(block);
+        if self.freelists.push(tag, request, block) {
+            // Kept for reuse: the memory is untouched, the gen-0 count is not decremented.
+        } else {
+            if is_gc {
+                self.gc_unlink();
+            }
+            let _ = self.alloc.free(block);
+        }
+        self.freed.insert(
+            addr,
+            Freed {
+                block,
+                last_refcnt,
+                pymalloc,
+            },
+        );
+    }
+
+    /// Hand a free-list block back to the allocator (when a full collection clears free lists).
+    pub(crate) fn free_freelist_block(&mut self, block: u64, is_gc: bool) {
+        if is_gc {
+            self.gc_unlink();
+        }
+        let _ = self.alloc.free(block);
+    }
+
+    // ----- deallocation -------------------------------------------------------------------
+
+    /// An object's count reached zero: run its finalizer (once), clear weak references to
+    /// it, release what it references in its type's order, and free it. Iterative (an
+    /// explicit stack instead of recursion), so a million-long chain cannot overflow.
+    pub(crate) fn dealloc(&mut self, id: ObjId) {
+        // Each entry: an object being torn down, the references it still has to release,
+        // and what to release after its memory is gone (an instance's class).
+        struct Pending {
+            id: ObjId,
+            children: Vec<ObjId>,
+            after: Option<ObjId>,
+        }
+        let mut stack: Vec<Pending> = Vec::new();
+        let mut start = Some(id);
+        loop {
+            if let Some(id) = start.take() {
+                if self.pre_dealloc(id) {
+                    let (children, after) = self.take_references(id);
+                    stack.push(Pending {
+                        id,
+                        children,
+                        after,
+                    });
+                }
+            }
+            let Some(top) = stack.last_mut() else { break };
+            if let Some(child) = top.children.pop() {
+                let o = self.obj_mut(child);
+                o.refcnt -= 1;
+                if o.refcnt == 0 && !o.is_static {
+                    start = Some(child);
+                }
+                continue;
+            }
+            let done = stack.pop().expect("checked non-empty");
+            self.release_memory(done.id);
+            if let Some(after) = done.after {
+                let o = self.obj_mut(after);
+                o.refcnt -= 1;
+                if o.refcnt == 0 && !o.is_static {
+                    start = Some(after);
+                }
+            }
+        }
+    }
+
+    /// The steps before an object's references are released: untrack, `__del__` once
+    /// (which may resurrect it: then stop), and clear weak references with their callbacks.
+    /// Returns false if the object came back to life.
+    fn pre_dealloc(&mut self, id: ObjId) -> bool {
+        self.gc_untrack(id);
+        if self.needs_finalizer(id) {
+            // PyObject_CallFinalizerFromDealloc: resurrect temporarily, call, re-check.
+            self.obj_mut(id).refcnt = 1;
+            self.obj_mut(id).gc.finalized = true;
+            self.gc_track(id);
+            self.call_del(id);
+            let o = self.obj_mut(id);
+            o.refcnt -= 1;
+            if o.refcnt > 0 {
+                return false;
+            }
+            self.gc_untrack(id);
+        }
+        if !self.obj(id).weakrefs.is_empty() {
+            self.clear_weakrefs_on_dealloc(id);
+            // A callback can resurrect the object through another route only via a strong
+            // reference it already had: the count is still zero here.
+        }
+        true
+    }
+
+    /// Detach every reference an object holds, in the order its `tp_dealloc` releases them
+    /// (returned reversed, to be popped). The second value is released after the memory.
+    fn take_references(&mut self, id: ObjId) -> (Vec<ObjId>, Option<ObjId>) {
+        let mut buffers: Vec<u64> = Vec::new();
+        let mut after = None;
+        let mut release: Vec<ObjId> = Vec::new();
+        let o = self.obj_mut(id);
+        match &mut o.kind {
+            Kind::Tuple(items) => {
+                // tupledealloc: `while (--i >= 0) Py_XDECREF(op->ob_item[i]);`
+                release.extend(items.drain(..).rev());
+            }
+            Kind::List {
+                items, items_addr, ..
+            } => {
+                // list_dealloc: from the last item to the first.
+                release.extend(items.drain(..).rev());
+                buffers.push(std::mem::take(items_addr));
+            }
+            Kind::Dict {
+                entries, keys_addr, ..
+            } => {
+                // free_keys_object: per entry, key then value, in insertion order.
+                for (k, v) in entries.drain(..) {
+                    release.push(k);
+                    release.push(v);
+                }
+                buffers.push(std::mem::take(keys_addr));
+            }
+            Kind::Set {
+                items, table_addr, ..
+            } => {
+                release.append(items);
+                buffers.push(std::mem::take(table_addr));
+            }
+            Kind::Instance {
+                class,
+                attrs,
+                values_addr,
+            } => {
+                // subtype_dealloc: slots, then the dict or inline values; the class last.
+                match attrs {
+                    InstanceAttrs::Slots(slots) => {
+                        release.extend(slots.drain(..).filter_map(|(_, v)| v))
+                    }
+                    InstanceAttrs::Inline(values) => {
+                        release.extend(values.drain(..).map(|(_, v)| v))
+                    }
+                    InstanceAttrs::Dict(d) => release.push(*d),
+                }
+                buffers.push(std::mem::take(values_addr));
+                after = Some(*class);
+            }
+            Kind::Function(f) => {
+                // func_dealloc → func_clear (globals, dict) then code.
+                release.push(f.globals);
+                if let Some(d) = f.dict.take() {
+                    release.push(d);
+                }
+                release.push(f.code);
+            }
+            Kind::Code { consts, .. } => release.append(consts),
+            Kind::Type(c) => {
+                release.push(c.dict);
+                release.push(c.mro);
+                release.push(c.bases);
+            }
+            Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
+                release.extend(locals.drain(..).map(|(_, v)| v))
+            }
+            Kind::WeakRef { target, callback } => {
+                if let Some(t) = target.take() {
+                    let me = id;
+                    // Detach from the referent's list (weakref_dealloc → clear_weakref).
+                    if let Some(slot) = self.slots.get_mut(t.index as usize) {
+                        if let Some(obj) = slot.obj.as_mut() {
+                            obj.weakrefs.retain(|w| *w != me);
+                        }
+                    }
+                    let o = self.obj_mut(id);
+                    if let Kind::WeakRef { callback, .. } = &mut o.kind {
+                        if let Some(cb) = callback.take() {
+                            release.push(cb);
+                        }
+                    }
+                } else if let Some(cb) = callback.take() {
+                    release.push(cb);
+                }
+            }
+            Kind::GetSet { owner, .. } => release.push(*owner),
+            Kind::Array { items_addr, .. } => buffers.push(std::mem::take(items_addr)),
+            _ => {}
+        }
+        for b in buffers {
+            self.free_buffer(b);
+        }
+        release.reverse();
+        (release, after)
+    }
+
+    // ----- temporaries (the evaluation stack) ----------------------------------------------
+
+    /// Push a new reference onto the evaluation stack: released at the end of the statement.
+    pub(crate) fn push_temp(&mut self, id: ObjId) -> ObjId {
+        self.temps.push(id);
+        id
+    }
+
+    /// Release temporaries down to a mark (end of a statement, or an error inside one).
+    pub(crate) fn release_temps(&mut self, mark: usize) {
+        while self.temps.len() > mark {
+            let id = self.temps.pop().expect("len > mark");
+            self.decref(id);
+        }
+    }
+
+    // ----- output -------------------------------------------------------------------------
+
+    /// `print(...)`: append a line to the modeled program's output.
+    pub fn print(&mut self, line: impl AsRef<str>) {
+        self.stdout.push_str(line.as_ref());
+        self.stdout.push('\n');
+    }
+
+    /// Everything printed so far.
+    pub fn stdout(&self) -> &str {
+        &self.stdout
+    }
+
+    /// Take (and clear) everything printed so far.
+    pub fn take_stdout(&mut self) -> String {
+        std::mem::take(&mut self.stdout)
+    }
+
+    /// Work counters since the last reset.
+    pub fn work(&self) -> Work {
+        self.work
+    }
+
+    /// Reset the work counters.
+    pub fn reset_work(&mut self) {
+        self.work = Work::default();
+    }
+
+    /// The allocator, for statistics and pictures.
+    pub fn allocator(&self) -> &Obmalloc {
+        &self.alloc
+    }
+
+    // ----- small constructors used everywhere ----------------------------------------------
+
+    /// `None`
+    pub fn none(&self) -> ObjId {
+        self.statics.none
+    }
+
+    /// A new reference to `None`.
+    pub(crate) fn new_none(&mut self) -> ObjId {
+        let n = self.statics.none;
+        self.incref(n);
+        n
+    }
+
+    /// A new dict object, untracked (3.11 dicts start untracked).
+    pub(crate) fn new_dict_untracked(&mut self) -> ObjId {
+        self.alloc(
+            TypeTag::Dict,
+            Kind::Dict {
+                entries: Vec::new(),
+                log2_size: 0,
+                nentries: 0,
+                keys_addr: 0,
+            },
+        )
+    }
+
+    /// A new code object (a compilation unit's constants).
+    pub(crate) fn new_code(&mut self, name: &str) -> ObjId {
+        self.alloc(
+            TypeTag::Code,
+            Kind::Code {
+                name: Rc::from(name),
+                consts: Vec::new(),
+            },
+        )
+    }
+}

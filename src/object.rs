@@ -1,0 +1,396 @@
+//! Objects: what every CPython object carries (`ob_refcnt`, `ob_type`, a value) and the
+//! per-type payloads the model knows.
+//!
+//! An [`ObjId`] is a handle into the heap's object table. It is *not* a reference in
+//! CPython's sense: holding one does not keep the object alive (it is what `id()` gives you,
+//! plus a generation so a stale handle is detected instead of silently naming a new object).
+
+use smallvec::SmallVec;
+use std::rc::Rc;
+
+use crate::names::Body;
+
+/// A handle to a heap object: an index into the object table and the slot's generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjId {
+    pub(crate) index: u32,
+    pub(crate) generation: u32,
+}
+
+/// Up to four references inline: most tuples, frames and instances hold few.
+pub type Refs = SmallVec<[ObjId; 4]>;
+
+/// The built-in types the model knows. User classes are `Instance`s of a `Type` object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TypeTag {
+    /// `type(None)`
+    NoneType,
+    /// `bool`
+    Bool,
+    /// `int`
+    Int,
+    /// `float`
+    Float,
+    /// `str`
+    Str,
+    /// `bytes`
+    Bytes,
+    /// `tuple`
+    Tuple,
+    /// `list`
+    List,
+    /// `dict`
+    Dict,
+    /// `set`
+    Set,
+    /// `frozenset`
+    FrozenSet,
+    /// `range`
+    Range,
+    /// `type` (a class object)
+    Type,
+    /// An instance of a user class.
+    Instance,
+    /// A bare `object()`.
+    Object,
+    /// `function`
+    Function,
+    /// `code`
+    Code,
+    /// `frame` (only materialized when asked for, as in 3.11)
+    Frame,
+    /// `weakref.ReferenceType`
+    WeakRef,
+    /// `getset_descriptor` (a class's `__dict__` and `__weakref__` descriptors)
+    GetSetDescriptor,
+    /// `builtin_function_or_method`
+    Builtin,
+    /// `generator`
+    Generator,
+    /// `array.array`
+    Array,
+}
+
+impl TypeTag {
+    /// The name `type(x).__name__` gives.
+    pub fn name(self) -> &'static str {
+        match self {
+            TypeTag::NoneType => "NoneType",
+            TypeTag::Bool => "bool",
+            TypeTag::Int => "int",
+            TypeTag::Float => "float",
+            TypeTag::Str => "str",
+            TypeTag::Bytes => "bytes",
+            TypeTag::Tuple => "tuple",
+            TypeTag::List => "list",
+            TypeTag::Dict => "dict",
+            TypeTag::Set => "set",
+            TypeTag::FrozenSet => "frozenset",
+            TypeTag::Range => "range",
+            TypeTag::Type => "type",
+            TypeTag::Instance => "object",
+            TypeTag::Object => "object",
+            TypeTag::Function => "function",
+            TypeTag::Code => "code",
+            TypeTag::Frame => "frame",
+            TypeTag::WeakRef => "weakref.ReferenceType",
+            TypeTag::GetSetDescriptor => "getset_descriptor",
+            TypeTag::Builtin => "builtin_function_or_method",
+            TypeTag::Generator => "generator",
+            TypeTag::Array => "array.array",
+        }
+    }
+
+    /// Whether objects of this type carry a `PyGC_Head` (CPython's `Py_TPFLAGS_HAVE_GC`):
+    /// only containers can be part of a cycle, so only they are ever tracked.
+    pub fn is_gc(self) -> bool {
+        matches!(
+            self,
+            TypeTag::Tuple
+                | TypeTag::List
+                | TypeTag::Dict
+                | TypeTag::Set
+                | TypeTag::FrozenSet
+                | TypeTag::Type
+                | TypeTag::Instance
+                | TypeTag::Function
+                | TypeTag::Frame
+                | TypeTag::WeakRef
+                | TypeTag::GetSetDescriptor
+                | TypeTag::Generator
+        )
+    }
+}
+
+/// The built-in callables reachable by name (`int`, `id`, `len`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinFn {
+    /// `int(x)`: parses a str or converts a float at run time (a new object above 256).
+    Int,
+    /// `float(x)`
+    Float,
+    /// `str(x)`: a new string made at run time.
+    Str,
+    /// `list(iterable)`
+    List,
+    /// `tuple(iterable)`
+    Tuple,
+    /// `set(iterable)`
+    Set,
+    /// `frozenset(iterable)`
+    FrozenSet,
+    /// `dict()`
+    Dict,
+    /// `len(x)`
+    Len,
+    /// `id(x)`
+    Id,
+    /// `sys.intern(s)`
+    Intern,
+    /// `weakref.ref(obj[, callback])`
+    WeakRef,
+    /// `range(n)`
+    Range,
+    /// `object()`
+    Object,
+}
+
+/// A user class: what `class Name: ...` creates.
+#[derive(Debug, Clone)]
+pub struct ClassInfo {
+    /// `__name__`
+    pub name: Rc<str>,
+    /// The class `__dict__` (a real dict object holding class attributes and methods).
+    pub dict: ObjId,
+    /// `__mro__`: `(cls, object)`.
+    pub mro: ObjId,
+    /// `__bases__`: `(object,)`.
+    pub bases: ObjId,
+    /// `__slots__` names, if the class declares them (then instances have no `__dict__`).
+    pub slots: Option<Vec<Rc<str>>>,
+    /// Whether instances can be weakly referenced (no `__slots__`, or `'__weakref__'` in them).
+    pub weakrefable: bool,
+    /// Whether the class defines `__del__` (a `tp_finalize`, PEP 442).
+    pub has_del: bool,
+    /// Keys shared by the instances' inline values (3.11's `ht_cached_keys`), in insertion order.
+    pub cached_keys: Vec<Rc<str>>,
+}
+
+/// Where an instance keeps its attributes.
+#[derive(Debug, Clone)]
+pub enum InstanceAttrs {
+    /// 3.11 inline values: no dict object exists; values sit in a values array that follows
+    /// the class's shared keys.
+    Inline(Vec<(Rc<str>, ObjId)>),
+    /// A `__dict__` was asked for: the values moved into a real dict object.
+    Dict(ObjId),
+    /// `__slots__`: one fixed pointer per slot, possibly unset.
+    Slots(Vec<(Rc<str>, Option<ObjId>)>),
+}
+
+/// The value part of an object, per type.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// `None`
+    None,
+    /// `True` / `False`
+    Bool(bool),
+    /// An `int` (the model's ints fit in 128 bits, enough for every seed).
+    Int(i128),
+    /// A `float`
+    Float(f64),
+    /// A `str`; `interned` says whether it is in the interned dict.
+    Str {
+        /// The text.
+        value: Rc<str>,
+        /// Whether `sys.intern` (or the compiler) put it in the interned dict.
+        interned: bool,
+    },
+    /// `bytes`
+    Bytes(Rc<[u8]>),
+    /// A `tuple`
+    Tuple(Refs),
+    /// A `list`: its items and how many slots `list_resize` allocated.
+    List {
+        /// The items.
+        items: Vec<ObjId>,
+        /// `allocated`: capacity of the separately allocated items array.
+        allocated: usize,
+        /// Address of the items array (0 when `allocated` is 0).
+        items_addr: u64,
+    },
+    /// A `dict` (insertion ordered, as 3.7+ guarantees).
+    Dict {
+        /// The entries, in insertion order.
+        entries: Vec<(ObjId, ObjId)>,
+        /// log2 of the keys table size (0 = the shared empty keys).
+        log2_size: u8,
+        /// `dk_nentries`: entry slots used so far, deleted ones included (drives resizes).
+        nentries: usize,
+        /// Address of the keys object (0 for the shared empty keys).
+        keys_addr: u64,
+    },
+    /// A `set` or `frozenset`.
+    Set {
+        /// The members, in insertion order (the model does not simulate hash order).
+        items: Vec<ObjId>,
+        /// The hash table size (`mask + 1`; 8 is the inline smalltable).
+        table: usize,
+        /// `frozenset` rather than `set`.
+        frozen: bool,
+        /// Address of the table when it outgrew the smalltable (else 0).
+        table_addr: u64,
+    },
+    /// `range(start, stop, step)`
+    Range(i128, i128, i128),
+    /// A class object.
+    Type(Box<ClassInfo>),
+    /// An instance of a user class.
+    Instance {
+        /// Its class (a strong reference, as heap types are referenced by their instances).
+        class: ObjId,
+        /// Its attributes.
+        attrs: InstanceAttrs,
+        /// Address of the 3.11 inline values array (0 if none).
+        values_addr: u64,
+    },
+    /// A function object.
+    Function(Box<FunctionInfo>),
+    /// A code object: the compilation unit's constants (`co_consts`).
+    Code {
+        /// Name of the unit (`<module>`, `<cell 3>`, a function name).
+        name: Rc<str>,
+        /// `co_consts`: strong references to every constant of the unit.
+        consts: Vec<ObjId>,
+    },
+    /// A frame object materialized by `sys._getframe()`: it owns the frame's locals once
+    /// the function has returned.
+    Frame {
+        /// Function name.
+        name: Rc<str>,
+        /// The locals the frame object keeps alive.
+        locals: Vec<(Rc<str>, ObjId)>,
+        /// Index of the live interpreter frame it mirrors, while the call runs.
+        live: Option<usize>,
+    },
+    /// A weak reference: does not own its referent.
+    WeakRef {
+        /// The referent, until it dies (then `None`, and `wr()` returns `None`).
+        target: Option<ObjId>,
+        /// The callback, owned by the weakref.
+        callback: Option<ObjId>,
+    },
+    /// A class's `__dict__`/`__weakref__` getset descriptor; it references its class.
+    GetSet {
+        /// `__dict__` or `__weakref__`.
+        name: Rc<str>,
+        /// The class it belongs to.
+        owner: ObjId,
+    },
+    /// A built-in callable.
+    Builtin(BuiltinFn),
+    /// A generator object: its frame holds the live locals between `next()` calls.
+    Generator {
+        /// The function it came from.
+        name: Rc<str>,
+        /// Locals held by the suspended frame.
+        locals: Vec<(Rc<str>, ObjId)>,
+        /// Words of frame data (`co_framesize`), which sets its size in 3.11.
+        framesize: usize,
+        /// The remaining values it will yield (the model runs generators as counters).
+        next: i128,
+        /// One past the last value.
+        stop: i128,
+    },
+    /// `array.array`: raw machine values, no objects inside.
+    Array {
+        /// The type code (`'i'`, `'d'`, ...).
+        typecode: char,
+        /// Number of items.
+        len: usize,
+        /// Allocated items.
+        allocated: usize,
+        /// Address of the items buffer.
+        items_addr: u64,
+    },
+}
+
+/// A function: its code unit, globals and body.
+#[derive(Clone)]
+pub struct FunctionInfo {
+    /// `__name__`
+    pub name: Rc<str>,
+    /// `__code__`: the compilation unit the function was defined in.
+    pub code: ObjId,
+    /// `__globals__`: the module dict.
+    pub globals: ObjId,
+    /// Parameter names.
+    pub params: Vec<Rc<str>>,
+    /// What the function does, as Rust operating on the heap.
+    pub body: Body,
+    /// Whether calling it makes a generator rather than running the body.
+    pub generator: bool,
+    /// The function's `__dict__`, once something is stored on it.
+    pub dict: Option<ObjId>,
+}
+
+impl std::fmt::Debug for FunctionInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<function {}>", self.name)
+    }
+}
+
+/// Per-object collector state: CPython's `PyGC_Head` plus the flags gc.c keeps in it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GcHead {
+    /// In a generation list (`_PyObject_GC_IS_TRACKED`).
+    pub tracked: bool,
+    /// Which generation list (0, 1, 2), or 3 for the permanent generation (`gc.freeze()`).
+    pub generation: u8,
+    /// Intrusive list links (object-table indices; `u32::MAX` = list head).
+    pub prev: u32,
+    /// See `prev`.
+    pub next: u32,
+    /// `gc_refs` during a collection.
+    pub gc_refs: i64,
+    /// `PREV_MASK_COLLECTING`: in the generation being collected.
+    pub collecting: bool,
+    /// `NEXT_MASK_UNREACHABLE`: tentatively unreachable.
+    pub unreachable: bool,
+    /// `_PyGCHead_FINALIZED`: `__del__` already ran once (PEP 442).
+    pub finalized: bool,
+}
+
+/// One object in the heap.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// `id()`: the address of the object's `PyObject` header.
+    pub addr: u64,
+    /// `ob_refcnt`.
+    pub refcnt: i64,
+    /// The type.
+    pub tag: TypeTag,
+    /// The value.
+    pub kind: Kind,
+    /// Collector state (meaningful for GC types only).
+    pub gc: GcHead,
+    /// Weak references to this object, newest-with-callback first as CPython orders them.
+    pub weakrefs: Refs,
+    /// Statically allocated (small ints, singletons): never freed, not from the allocator.
+    pub is_static: bool,
+    /// Where the object's memory came from.
+    pub mem: MemSource,
+    /// Bytes requested for the object itself (pre-header included; separate buffers not).
+    pub request: usize,
+}
+
+/// Where an object's memory came from: explains id reuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemSource {
+    /// Interpreter's static data (small ints, `None`, ...).
+    Static,
+    /// `PyObject_Malloc` (pymalloc for ≤ 512 bytes, else the system allocator).
+    Malloc,
+    /// Reused from a type's free list (float, tuple, list, dict in 3.11).
+    FreeList,
+}

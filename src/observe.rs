@@ -1,0 +1,206 @@
+//! What a Python program can observe about its objects: `sys.getrefcount`, `id`, `is`,
+//! `==`, `repr`, `sys.getsizeof`. Each takes an expression, evaluated as the argument of
+//! the builtin would be, so the counts include the argument's own reference exactly where
+//! CPython's do.
+
+use crate::error::{Error, Result};
+use crate::expr::Expr;
+use crate::heap::Heap;
+use crate::object::{InstanceAttrs, Kind, ObjId};
+use crate::sizes;
+
+impl Heap {
+    /// `sys.getrefcount(e)`: the count while `e` sits on the stack as the argument, one
+    /// more than the references the program holds.
+    pub fn getrefcount(&mut self, e: Expr) -> Result<i64> {
+        let (rc, is_static) = self.with_value(e, |h, v| {
+            let o = h.obj(v);
+            (o.refcnt, o.is_static)
+        })?;
+        if is_static {
+            return Err(Error::NotModeled(
+                "the count of a static object (None, a small int...) includes references from \
+                 the whole interpreter; 3.11 starts it at 999999999, 3.12+ makes it immortal"
+                    .into(),
+            ));
+        }
+        Ok(rc)
+    }
+
+    /// `ctypes.c_ssize_t.from_address(addr).value`: read the count field at an address.
+    /// Unlike `getrefcount` it adds nothing, and it also reads freed memory.
+    pub fn refcount_at(&self, addr: u64) -> Result<i64> {
+        self.raw_refcnt_at(addr)
+    }
+
+    /// `id(e)`
+    pub fn id(&mut self, e: Expr) -> Result<u64> {
+        self.with_value(e, |h, v| h.obj(v).addr)
+    }
+
+    /// `hex(id(e))`
+    pub fn hex_id(&mut self, e: Expr) -> Result<String> {
+        Ok(format!("{:#x}", self.id(e)?))
+    }
+
+    /// `a is b`
+    pub fn is(&mut self, a: Expr, b: Expr) -> Result<bool> {
+        self.stmt(|h| {
+            let x = h.eval(&a)?;
+            let y = h.eval(&b)?;
+            Ok(x == y)
+        })
+    }
+
+    /// `a == b` for the built-in value types (identity for everything else, as
+    /// `object.__eq__` does).
+    pub fn eq(&mut self, a: Expr, b: Expr) -> Result<bool> {
+        self.stmt(|h| {
+            let x = h.eval(&a)?;
+            let y = h.eval(&b)?;
+            Ok(h.values_equal(x, y))
+        })
+    }
+
+    /// `a in b`
+    pub fn contains(&mut self, a: Expr, b: Expr) -> Result<bool> {
+        self.stmt(|h| {
+            let r = h.eval(&crate::expr::contains(a, b))?;
+            Ok(r == h.statics.true_)
+        })
+    }
+
+    pub(crate) fn values_equal(&self, x: ObjId, y: ObjId) -> bool {
+        if x == y {
+            return true;
+        }
+        match (&self.obj(x).kind, &self.obj(y).kind) {
+            (Kind::List { items: a, .. }, Kind::List { items: b, .. }) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(p, q)| self.values_equal(*p, *q))
+            }
+            (Kind::Dict { entries: a, .. }, Kind::Dict { entries: b, .. }) => {
+                a.len() == b.len()
+                    && a.iter().all(|(k, v)| {
+                        b.iter()
+                            .any(|(k2, v2)| self.keys_equal(*k, *k2) && self.values_equal(*v, *v2))
+                    })
+            }
+            (Kind::Set { items: a, .. }, Kind::Set { items: b, .. }) => {
+                a.len() == b.len() && a.iter().all(|p| b.iter().any(|q| self.keys_equal(*p, *q)))
+            }
+            _ => self.keys_equal(x, y),
+        }
+    }
+
+    /// `repr(e)`
+    pub fn repr_of(&mut self, e: Expr) -> Result<String> {
+        let r = self.with_value(e, |h, v| h.repr(v))?;
+        r
+    }
+
+    /// `repr(obj)` of an object handle.
+    pub fn repr(&self, id: ObjId) -> Result<String> {
+        let o = self.get(id)?;
+        Ok(match &o.kind {
+            Kind::None => "None".into(),
+            Kind::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Kind::Int(v) => v.to_string(),
+            Kind::Float(f) => float_repr(*f),
+            Kind::Str { value, .. } => format!("'{value}'"),
+            Kind::Bytes(b) => format!("b'{}'", String::from_utf8_lossy(b)),
+            Kind::Tuple(items) => {
+                let parts: Vec<String> = items.iter().map(|i| self.repr(*i).unwrap_or_default()).collect();
+                if parts.len() == 1 {
+                    format!("({},)", parts[0])
+                } else {
+                    format!("({})", parts.join(", "))
+                }
+            }
+            Kind::List { items, .. } => {
+                let parts: Vec<String> = items.iter().map(|i| self.repr(*i).unwrap_or_default()).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            Kind::Dict { entries, .. } => {
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", self.repr(*k).unwrap_or_default(), self.repr(*v).unwrap_or_default()))
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+            Kind::Set { items, frozen, .. } => {
+                let parts: Vec<String> = items.iter().map(|i| self.repr(*i).unwrap_or_default()).collect();
+                match (frozen, parts.is_empty()) {
+                    (false, true) => "set()".into(),
+                    (true, true) => "frozenset()".into(),
+                    (false, false) => format!("{{{}}}", parts.join(", ")),
+                    (true, false) => format!("frozenset({{{}}})", parts.join(", ")),
+                }
+            }
+            Kind::Range(a, b, st) => {
+                if *a == 0 && *st == 1 {
+                    format!("range(0, {b})")
+                } else {
+                    format!("range({a}, {b}, {st})")
+                }
+            }
+            Kind::Type(c) => format!("<class '__main__.{}'>", c.name),
+            Kind::Instance { .. } => format!("<__main__.{} object at {:#x}>", self.type_name(id)?, o.addr),
+            Kind::Function(f) => format!("<function {} at {:#x}>", f.name, o.addr),
+            Kind::WeakRef { target, .. } => match target {
+                Some(t) => format!("<weakref at {:#x}; to '{}' at {:#x}>", o.addr, self.type_name(*t)?, self.obj(*t).addr),
+                None => format!("<weakref at {:#x}; dead>", o.addr),
+            },
+            _ => format!("<{} object at {:#x}>", self.type_name(id)?, o.addr),
+        })
+    }
+
+    /// `sys.getsizeof(e)`
+    pub fn getsizeof(&mut self, e: Expr) -> Result<usize> {
+        self.with_value(e, |h, v| sizes::getsizeof(h, v))
+    }
+
+    /// `sys.getsizeof` of an object handle.
+    pub fn sizeof(&self, id: ObjId) -> Result<usize> {
+        self.get(id)?;
+        Ok(sizes::getsizeof(self, id))
+    }
+
+    /// A deep size in the spirit of `pympler.asizeof`: every object reachable through
+    /// references, each counted once (statics and classes excluded, as asizeof does).
+    pub fn deep_sizeof(&self, root: ObjId) -> Result<usize> {
+        self.get(root)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![root];
+        let mut total = 0;
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            let o = self.obj(id);
+            if matches!(o.kind, Kind::Type(_) | Kind::Code { .. }) {
+                continue;
+            }
+            total += sizes::getsizeof(self, id);
+            if let Kind::Instance { attrs, .. } = &o.kind {
+                // Skip the class pointer: a class is shared, not part of the instance.
+                match attrs {
+                    InstanceAttrs::Inline(vals) => stack.extend(vals.iter().map(|(_, v)| *v)),
+                    InstanceAttrs::Dict(d) => stack.push(*d),
+                    InstanceAttrs::Slots(sl) => stack.extend(sl.iter().filter_map(|(_, v)| *v)),
+                }
+                continue;
+            }
+            stack.extend(self.referents(id));
+        }
+        Ok(total)
+    }
+}
+
+/// Python's float repr for the values the book uses (shortest round-trip).
+pub(crate) fn float_repr(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
+}
