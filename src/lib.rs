@@ -70,4 +70,13 @@ pub mod prelude {
     pub use crate::heap::Heap;
     pub use crate::names::body;
     pub use crate::object::ObjId;
+
+    /// Python's spelling of a bool (`True`/`False`), for printing as Python prints.
+    pub fn py_bool(b: bool) -> &'static str {
+        if b {
+            "True"
+        } else {
+            "False"
+        }
+    }
 }

@@ -1,0 +1,5 @@
+my_tuple = ([23, 91], "Range")
+print(f"my_tuple is located at:{hex(id(my_tuple))}")
+my_tuple[0].append(100)
+print(f"my_tuple is located at:{hex(id(my_tuple))}")
+print(my_tuple)
