@@ -1,35 +1,38 @@
-//! Every chapter scenario: its output locked in a snapshot, and compared line by line with
-//! the same scenario run by the real python3 (`python/<chapter>/<scenario>.py`).
+//! Shared by the chapter tests (`tests/chNN_*.rs`): run every scenario of a chapter, lock its
+//! output in a snapshot, and compare it line by line with the same scenario run by the real
+//! python3 (`python/<chapter>/<scenario>.py`).
 //!
 //! Addresses differ between the model and CPython, but which lines show the *same* address
 //! must not: both outputs have each address replaced by its order of first appearance
 //! (`0x<1>`, `0x<2>`, ...) before the comparison. Scenarios whose names start with `model_`
 //! show the model's internals (allocator maps, collector traces) and have no python twin.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-type Scenarios = &'static [(&'static str, fn() -> pyheap::Result<String>)];
+#[path = "../common/mod.rs"]
+#[allow(dead_code)]
+mod common;
 
+/// A chapter's scenarios: name and function returning the printed output.
+pub type Scenarios = &'static [(&'static str, fn() -> pyheap::Result<String>)];
+
+/// Declare a chapter's test:
+/// `chapter!(ch01_names, "../examples/ch01_names.rs");` includes the example's scenarios.
 macro_rules! chapter {
-    ($test:ident, $module:ident, $file:literal) => {
+    ($module:ident, $file:literal) => {
         #[path = $file]
         #[allow(dead_code)]
         mod $module;
         #[test]
-        fn $test() {
-            check(stringify!($module), $module::SCENARIOS);
+        fn scenarios_match_snapshots_and_cpython() {
+            scenario_check::check(stringify!($module), $module::SCENARIOS);
         }
     };
 }
 
-chapter!(ch01_names_scenarios, ch01_names, "../examples/ch01_names.rs");
-chapter!(ch02_refcounting_scenarios, ch02_refcounting, "../examples/ch02_refcounting.rs");
-
 /// Replace each distinct hex address by its order of first appearance.
-fn canonical_addresses(text: &str) -> String {
+pub fn canonical_addresses(text: &str) -> String {
     let re = regex::Regex::new(r"0x[0-9a-f]+").expect("valid regex");
     let mut seen: HashMap<String, usize> = HashMap::new();
     re.replace_all(text, |c: &regex::Captures| {
@@ -40,7 +43,7 @@ fn canonical_addresses(text: &str) -> String {
     .into_owned()
 }
 
-fn check(chapter: &str, scenarios: Scenarios) {
+pub fn check(chapter: &str, scenarios: Scenarios) {
     let mut failures = Vec::new();
     for (name, scenario) in scenarios {
         let out = match scenario() {
