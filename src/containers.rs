@@ -244,9 +244,14 @@ impl Heap {
             ),
             _ => return,
         };
+        let was_unicode = self.dict_keys_all_str(d);
         let new_log2 = if log2 == 0 {
             sizes::DICT_LOG_MINSIZE
         } else if nentries >= sizes::usable_fraction(1 << log2) {
+            sizes::dict_log2_for_growth(used)
+        } else if was_unicode && !all_str && used > 0 {
+            // insertdict: a non-str key into a str-only keys table converts it
+            // (insertion_resize), which rebuilds the table at the growth size.
             sizes::dict_log2_for_growth(used)
         } else {
             return;
@@ -491,4 +496,16 @@ fn index(items: &[ObjId], i: i128) -> Result<ObjId> {
         return Err(Error::Lookup("IndexError: index out of range".into()));
     }
     Ok(items[idx as usize])
+}
+
+impl Heap {
+    /// Whether every key of a dict is a str (3.11's `DICT_KEYS_UNICODE` table kind).
+    pub(crate) fn dict_keys_all_str(&self, d: ObjId) -> bool {
+        match &self.obj(d).kind {
+            Kind::Dict { entries, .. } => entries
+                .iter()
+                .all(|(k, _)| matches!(self.obj(*k).kind, Kind::Str { .. })),
+            _ => false,
+        }
+    }
 }

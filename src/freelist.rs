@@ -28,6 +28,8 @@ pub struct FreeLists {
     tuples: [Vec<u64>; TUPLE_MAXSAVESIZE],
     lists: Vec<u64>,
     dicts: Vec<u64>,
+    /// Bytes held by the blocks in all lists (their requested sizes).
+    held: usize,
 }
 
 impl FreeLists {
@@ -47,6 +49,7 @@ impl FreeLists {
             }
             _ => None,
         }
+        .inspect(|_| self.held -= request)
     }
 
     /// Keep a freed block if the type's list has room; false means free it for real.
@@ -66,6 +69,7 @@ impl FreeLists {
         };
         if list.len() < max {
             list.push(block);
+            self.held += request;
             true
         } else {
             false
@@ -89,7 +93,13 @@ impl FreeLists {
         }
         out.extend(self.lists.drain(..).map(|b| (b, true)));
         out.extend(self.dicts.drain(..).map(|b| (b, true)));
+        self.held = 0;
         out
+    }
+
+    /// Bytes held by free-list blocks (memory allocated but not in use by any object).
+    pub fn held_bytes(&self) -> usize {
+        self.held
     }
 
     /// Number of blocks held, per type: (floats, tuples, lists, dicts).

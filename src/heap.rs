@@ -86,6 +86,8 @@ pub struct Heap {
     /// What the modeled program printed (`print`, `__del__` messages, weakref callbacks).
     pub(crate) stdout: String,
     pub(crate) cell_counter: usize,
+    /// Live separately allocated buffers (items arrays, keys tables) and their sizes.
+    buffers: HashMap<u64, usize>,
 }
 
 impl Default for Heap {
@@ -134,6 +136,7 @@ impl Heap {
             work: Work::default(),
             stdout: String::new(),
             cell_counter: 0,
+            buffers: HashMap::new(),
         };
         h.statics.none = h.new_static(TypeTag::NoneType, Kind::None, 16);
         h.statics.false_ = h.new_static(TypeTag::Bool, Kind::Bool(false), 32);
@@ -457,14 +460,15 @@ impl Heap {
         }
         let a = self.alloc.malloc(nbytes);
         self.tracer.on_alloc(a, nbytes, MemSource::Malloc);
+        self.buffers.insert(a, nbytes);
         a
     }
 
     /// Free a buffer from [`Heap::alloc_buffer`].
     pub(crate) fn free_buffer(&mut self, addr: u64) {
-        if addr != 0 {
+        if addr != 0 && self.buffers.remove(&addr).is_some() {
             self.tracer.on_free(addr);
-            // The heap only frees buffers it allocated, once.
+            // The heap only frees buffers it allocated, once: checked by the map above.
             let _ = self.alloc.free(addr);
         }
     }
@@ -478,10 +482,42 @@ impl Heap {
             self.free_buffer(addr);
             return 0;
         }
+        if self.buffers.remove(&addr).is_none() {
+            return self.alloc_buffer(nbytes);
+        }
         self.tracer.on_free(addr);
         let new = self.alloc.realloc(addr, nbytes).unwrap_or(addr);
         self.tracer.on_alloc(new, nbytes, MemSource::Malloc);
+        self.buffers.insert(new, nbytes);
         new
+    }
+
+    /// Memory the heap accounts for: (object blocks, separate buffers, free-list blocks),
+    /// in requested bytes. Their sum must equal what the allocator has handed out.
+    pub fn memory_accounting(&self) -> (usize, usize, usize) {
+        let objects = self
+            .slots
+            .iter()
+            .filter_map(|s| s.obj.as_ref())
+            .filter(|o| !o.is_static)
+            .map(|o| o.request)
+            .sum();
+        (objects, self.buffers.values().sum(), self.freelists.held_bytes())
+    }
+
+    /// The references the interpreter itself owns, outside any object: the module's
+    /// globals and code, `gc.garbage`, and (during a statement or call) the evaluation
+    /// stack and frames' locals. Everything else alive must be reachable from these.
+    pub fn roots(&self) -> Vec<ObjId> {
+        let mut r = vec![self.globals, self.module_code];
+        r.extend(self.gc.garbage);
+        r.extend(self.temps.iter().copied());
+        for f in &self.frames {
+            r.extend(f.locals.iter().filter_map(|(_, v)| *v));
+            r.extend(f.retval);
+            r.extend(f.frame_obj);
+        }
+        r
     }
 
     /// Release an object's memory: free list, or the allocator (`PyObject_GC_Del` / `PyObject_Free`).

@@ -51,6 +51,7 @@ pub mod object;
 pub mod observe;
 pub mod obmalloc;
 pub mod picture;
+pub mod program;
 pub mod sizes;
 pub mod tracemalloc;
 pub mod weakref;
