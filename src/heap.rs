@@ -34,14 +34,6 @@ struct Slot {
     obj: Option<Object>,
 }
 
-/// What a read of freed memory at an old `id()` finds: see [`Heap::raw_refcnt_at`].
-#[derive(Clone, Copy, Debug)]
-struct Freed {
-    block: u64,
-    last_refcnt: i64,
-    pymalloc: bool,
-}
-
 /// Objects the interpreter creates at start-up.
 pub(crate) struct Statics {
     pub none: ObjId,
@@ -68,8 +60,6 @@ pub struct Work {
 pub struct Heap {
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
-    by_addr: HashMap<u64, ObjId>,
-    freed: HashMap<u64, Freed>,
     static_next: u64,
     pub(crate) alloc: Obmalloc,
     pub(crate) statics: Statics,
@@ -111,8 +101,6 @@ impl Heap {
         let mut h = Heap {
             slots: Vec::new(),
             free_slots: Vec::new(),
-            by_addr: HashMap::new(),
-            freed: HashMap::new(),
             static_next: STATIC_BASE,
             alloc,
             statics: Statics {
@@ -198,8 +186,7 @@ impl Heap {
     }
 
     fn insert(&mut self, obj: Object) -> ObjId {
-        let addr = obj.addr;
-        let id = if let Some(index) = self.free_slots.pop() {
+         if let Some(index) = self.free_slots.pop() {
             let slot = &mut self.slots[index as usize];
             slot.obj = Some(obj);
             ObjId {
@@ -216,10 +203,7 @@ impl Heap {
                 index,
                 generation: 0,
             }
-        };
-        self.by_addr.insert(addr, id);
-        self.freed.remove(&addr);
-        id
+        }
     }
 
     // ----- access -------------------------------------------------------------------------
@@ -307,9 +291,10 @@ impl Heap {
         self.get(id).is_ok()
     }
 
-    /// The live object at an address (`id()` value), if any.
+    /// The live object at an address (`id()` value), if any. A scan: observing by address
+    /// is rare, and a map kept up to date on every allocation would cost every program.
     pub fn at_address(&self, addr: u64) -> Option<ObjId> {
-        self.by_addr.get(&addr).copied()
+        self.live_objects().find(|id| self.obj(*id).addr == addr)
     }
 
     /// All live objects, in table order.
@@ -391,32 +376,22 @@ impl Heap {
         if let Some(id) = self.at_address(addr) {
             return Ok(self.obj(id).refcnt);
         }
-        let Some(f) = self.freed.get(&addr) else {
-            return Err(Error::NotModeled(format!(
-                "address {addr:#x} was never an object's id()"
-            )));
-        };
-        if !f.pymalloc {
-            return Err(Error::NotModeled(format!(
-                "memory at {addr:#x} went back to the system allocator"
-            )));
+        // A non-GC object's header is the start of its block: pymalloc's link is there now.
+        if let Some(link) = self.alloc.first_word_of_free_block(addr) {
+            return Ok(link as i64);
         }
-        if f.block == addr {
-            match self.alloc.first_word_of_free_block(f.block) {
-                Some(link) => Ok(link as i64),
-                None => Err(Error::NotModeled(format!(
-                    "memory at {addr:#x} now belongs to another allocation"
-                ))),
+        // A GC object's count sits 16 bytes (32 for a 3.11 instance) into a freed block, or
+        // in a block kept on a free list: untouched since it reached 0 at deallocation.
+        for pre in [16, 32] {
+            let block = addr.wrapping_sub(pre);
+            if self.alloc.first_word_of_free_block(block).is_some() || self.freelists.holds(block) {
+                return Ok(0);
             }
-        } else if self.alloc.first_word_of_free_block(f.block).is_some()
-            || self.freelists.holds(f.block)
-        {
-            Ok(f.last_refcnt)
-        } else {
-            Err(Error::NotModeled(format!(
-                "memory at {addr:#x} now belongs to another allocation"
-            )))
         }
+        Err(Error::NotModeled(format!(
+            "memory at {addr:#x} is not a freed object's header the model can read \
+             (it may belong to another allocation, or to the system allocator)"
+        )))
     }
 
     // ----- allocation ---------------------------------------------------------------------
@@ -522,10 +497,10 @@ impl Heap {
 
     /// Release an object's memory: free list, or the allocator (`PyObject_GC_Del` / `PyObject_Free`).
     fn release_memory(&mut self, id: ObjId) {
-        let (addr, tag, is_gc, last_refcnt, request, managed) = {
+        let (addr, tag, is_gc, request, managed) = {
             let o = self.obj(id);
             let managed = matches!(&o.kind, Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
-            (o.addr, o.tag, o.tag.is_gc(), o.refcnt, o.request, managed)
+            (o.addr, o.tag, o.tag.is_gc(), o.request, managed)
         };
         let block = addr - sizes::preheader(tag, managed) as u64;
         match &self.obj(id).kind {
@@ -544,9 +519,7 @@ impl Heap {
         slot.obj = None;
         slot.generation = slot.generation.wrapping_add(1);
         self.free_slots.push(id.index);
-        self.by_addr.remove(&addr);
         self.tracer.on_free(block);
-        let pymalloc = self.alloc.is_pymalloc(block);
         if self.freelists.push(tag, request, block) {
             // Kept for reuse: the memory is untouched, the gen-0 count is not decremented.
         } else {
@@ -555,14 +528,6 @@ impl Heap {
             }
             let _ = self.alloc.free(block);
         }
-        self.freed.insert(
-            addr,
-            Freed {
-                block,
-                last_refcnt,
-                pymalloc,
-            },
-        );
     }
 
     /// Hand a free-list block back to the allocator (when a full collection clears free lists).

@@ -1,0 +1,253 @@
+//! The heap's own state as a picture description: frames and names on the left, objects on
+//! the right, an edge per reference, with unreachable objects and cycles marked. The
+//! drawing itself is [`crate::picture`]'s job; this module decides what is shown.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::heap::Heap;
+use crate::object::{InstanceAttrs, Kind, ObjId};
+use crate::picture::{EdgeFrom, EdgeView, FrameView, HeapGraph, ObjView};
+use crate::sizes;
+
+/// What to draw.
+#[derive(Clone, Debug, Default)]
+pub struct View {
+    /// Only these global names (all user-visible names if empty).
+    pub names: Vec<String>,
+    /// Objects to draw even if no name reaches them (e.g. a cycle just orphaned by `del`).
+    pub extra: Vec<ObjId>,
+    /// Per-object `gc_refs` to show (during a collection).
+    pub gc_refs: HashMap<ObjId, i64>,
+    /// A title.
+    pub title: Option<String>,
+}
+
+impl Heap {
+    /// Describe the objects reachable from the chosen names (and `view.extra`) as a graph.
+    /// Classes, functions and module internals are left out: they would drown the picture.
+    pub fn graph(&self, view: &View) -> HeapGraph {
+        let mut frames = Vec::new();
+        let mut roots: Vec<ObjId> = Vec::new();
+        let globals: Vec<(String, ObjId)> = self
+            .global_names()
+            .into_iter()
+            .filter(|(n, v)| {
+                if view.names.is_empty() {
+                    !matches!(self.obj(*v).kind, Kind::Type(_) | Kind::Function(_))
+                } else {
+                    view.names.iter().any(|x| x == n)
+                }
+            })
+            .collect();
+        roots.extend(globals.iter().map(|(_, v)| *v));
+        frames.push(FrameView {
+            name: "Global frame".into(),
+            vars: globals.iter().map(|(n, v)| (n.clone(), self.obj(*v).addr)).collect(),
+        });
+        for (fname, locals) in self.frame_views() {
+            roots.extend(locals.iter().map(|(_, v)| *v));
+            frames.push(FrameView {
+                name: fname,
+                vars: locals.iter().map(|(n, v)| (n.clone(), self.obj(*v).addr)).collect(),
+            });
+        }
+        // Everything the pictured names reach, plus the extras and what they reach.
+        let mut shown: Vec<ObjId> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut stack: Vec<ObjId> = roots.iter().chain(view.extra.iter()).rev().copied().collect();
+        while let Some(id) = stack.pop() {
+            if !self.is_alive(id) || !seen.insert(id) || self.hidden(id) {
+                continue;
+            }
+            shown.push(id);
+            let mut next: Vec<ObjId> = self.picture_fields(id).into_iter().filter_map(|(_, t)| t).collect();
+            next.reverse();
+            stack.extend(next);
+        }
+        let reachable = self.reachable_from_names();
+        let cyclic = self.in_cycles(&shown);
+        let objects = shown
+            .iter()
+            .map(|&id| {
+                let o = self.obj(id);
+                ObjView {
+                    key: o.addr,
+                    type_name: self.type_name(id).unwrap_or_default(),
+                    label: self.short_label(id),
+                    refcnt: o.refcnt,
+                    size: sizes::getsizeof(self, id),
+                    fields: self
+                        .picture_fields(id)
+                        .into_iter()
+                        .map(|(n, t)| (n, t.filter(|t| !self.hidden(*t)).map(|t| self.obj(t).addr)))
+                        .collect(),
+                    unreachable: !reachable.contains(&id),
+                    in_cycle: cyclic.contains(&id),
+                    gc_refs: view.gc_refs.get(&id).copied(),
+                    gc_state: None,
+                    freed: false,
+                }
+            })
+            .collect::<Vec<_>>();
+        let mut edges = Vec::new();
+        for (fi, f) in frames.iter().enumerate() {
+            for (vi, (_, key)) in f.vars.iter().enumerate() {
+                edges.push(EdgeView {
+                    from: EdgeFrom::Var { frame: fi, var: vi },
+                    to: *key,
+                    weak: false,
+                });
+            }
+        }
+        for o in &objects {
+            for (fi, (fname, target)) in o.fields.iter().enumerate() {
+                if let Some(t) = target {
+                    edges.push(EdgeView {
+                        from: EdgeFrom::Field { obj: o.key, field: fi },
+                        to: *t,
+                        weak: fname.starts_with("weak"),
+                    });
+                }
+            }
+        }
+        HeapGraph {
+            title: view.title.clone(),
+            frames,
+            objects,
+            edges,
+        }
+    }
+
+    /// Objects a picture leaves out: statics (small ints, None...), classes, code.
+    fn hidden(&self, id: ObjId) -> bool {
+        let o = self.obj(id);
+        o.is_static || matches!(o.kind, Kind::Type(_) | Kind::Code { .. } | Kind::Function(_) | Kind::GetSet { .. })
+    }
+
+    /// The rows drawn inside an object's box, each with the object it refers to (None when
+    /// the value is shown inline, e.g. a small int).
+    fn picture_fields(&self, id: ObjId) -> Vec<(String, Option<ObjId>)> {
+        let inline = |t: ObjId| if self.hidden(t) { None } else { Some(t) };
+        match &self.obj(id).kind {
+            Kind::List { items, .. } => items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), inline(*t))).collect(),
+            Kind::Tuple(items) => items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), inline(*t))).collect(),
+            Kind::Set { items, .. } => items.iter().map(|t| ("item".to_string(), inline(*t))).collect(),
+            Kind::Dict { entries, .. } => entries
+                .iter()
+                .map(|(k, v)| (format!("key {}", self.repr(*k).unwrap_or_default()), inline(*v)))
+                .collect(),
+            Kind::Instance { attrs, .. } => match attrs {
+                InstanceAttrs::Inline(vals) => vals.iter().map(|(n, v)| (format!(".{n}"), inline(*v))).collect(),
+                InstanceAttrs::Dict(d) => vec![(".__dict__".into(), Some(*d))],
+                InstanceAttrs::Slots(sl) => sl.iter().map(|(n, v)| (format!(".{n}"), v.and_then(inline))).collect(),
+            },
+            Kind::WeakRef { target, .. } => vec![("weak ref".into(), target.and_then(inline))],
+            Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
+                locals.iter().map(|(n, v)| (n.to_string(), inline(*v))).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn short_label(&self, id: ObjId) -> String {
+        match &self.obj(id).kind {
+            Kind::Instance { attrs, .. } => {
+                // Show atomic attribute values inline: `.value = 'left'`.
+                let vals: Vec<(String, ObjId)> = match attrs {
+                    InstanceAttrs::Inline(v) => v.iter().map(|(n, x)| (n.to_string(), *x)).collect(),
+                    InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(n, x)| x.map(|x| (n.to_string(), x))).collect(),
+                    InstanceAttrs::Dict(_) => Vec::new(),
+                };
+                let shown: Vec<String> = vals
+                    .iter()
+                    .filter(|(_, x)| self.hidden(*x) || matches!(self.obj(*x).kind, Kind::Str { .. } | Kind::Int(_) | Kind::Float(_)))
+                    .map(|(n, x)| format!("{n}={}", self.repr(*x).unwrap_or_default()))
+                    .collect();
+                shown.join(", ")
+            }
+            _ => self.repr(id).unwrap_or_default(),
+        }
+    }
+
+    /// Objects reachable from the module's and frames' names.
+    fn reachable_from_names(&self) -> HashSet<ObjId> {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<ObjId> = self.global_names().into_iter().map(|(_, v)| v).collect();
+        for (_, locals) in self.frame_views() {
+            stack.extend(locals.into_iter().map(|(_, v)| v));
+        }
+        while let Some(id) = stack.pop() {
+            if self.is_alive(id) && seen.insert(id) {
+                stack.extend(self.referents(id));
+            }
+        }
+        seen
+    }
+
+    /// Which of the given objects lie on a reference cycle among themselves
+    /// (strongly connected components of size > 1, or a self-reference), by Tarjan's
+    /// algorithm written iteratively.
+    fn in_cycles(&self, objs: &[ObjId]) -> HashSet<ObjId> {
+        let set: HashSet<ObjId> = objs.iter().copied().collect();
+        let succ = |id: ObjId| -> Vec<ObjId> {
+            self.picture_fields(id).into_iter().filter_map(|(_, t)| t).filter(|t| set.contains(t)).collect()
+        };
+        let mut index: HashMap<ObjId, usize> = HashMap::new();
+        let mut low: HashMap<ObjId, usize> = HashMap::new();
+        let mut on_stack = HashSet::new();
+        let mut stack = Vec::new();
+        let mut out = HashSet::new();
+        let mut counter = 0;
+        for &start in objs {
+            if index.contains_key(&start) {
+                continue;
+            }
+            let mut work: Vec<(ObjId, Vec<ObjId>, usize)> = vec![(start, succ(start), 0)];
+            index.insert(start, counter);
+            low.insert(start, counter);
+            counter += 1;
+            stack.push(start);
+            on_stack.insert(start);
+            while let Some((v, children, i)) = work.last_mut() {
+                let v = *v;
+                if *i < children.len() {
+                    let w = children[*i];
+                    *i += 1;
+                    if !index.contains_key(&w) {
+                        index.insert(w, counter);
+                        low.insert(w, counter);
+                        counter += 1;
+                        stack.push(w);
+                        on_stack.insert(w);
+                        let c = succ(w);
+                        work.push((w, c, 0));
+                    } else if on_stack.contains(&w) {
+                        let lw = index[&w].min(low[&v]);
+                        low.insert(v, lw);
+                    }
+                } else {
+                    work.pop();
+                    if let Some((parent, _, _)) = work.last() {
+                        let lp = low[parent].min(low[&v]);
+                        low.insert(*parent, lp);
+                    }
+                    if low[&v] == index[&v] {
+                        let mut comp = Vec::new();
+                        while let Some(w) = stack.pop() {
+                            on_stack.remove(&w);
+                            comp.push(w);
+                            if w == v {
+                                break;
+                            }
+                        }
+                        let self_loop = comp.len() == 1 && succ(comp[0]).contains(&comp[0]);
+                        if comp.len() > 1 || self_loop {
+                            out.extend(comp);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
