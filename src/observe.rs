@@ -98,6 +98,12 @@ impl Heap {
         r
     }
 
+    /// `str(e)`: the text `print(e)` shows (a str's own text, else its repr).
+    pub fn str_of_expr(&mut self, e: Expr) -> Result<String> {
+        let r = self.with_value(e, |h, v| h.str_of(v))?;
+        r
+    }
+
     /// `repr(obj)` of an object handle.
     pub fn repr(&self, id: ObjId) -> Result<String> {
         let o = self.get(id)?;
