@@ -91,31 +91,39 @@ impl Heap {
             }
             Expr::In(a, b) => {
                 // `x in [1, 2]` / `x in {1, 2}`: the compiler turns the literal into a
-                // tuple / frozenset constant.
-                let b_const = match &**b {
-                    Expr::List(items) => items
-                        .iter()
-                        .map(Expr::as_const)
-                        .collect::<Option<Vec<_>>>()
-                        .map(Const::Tuple),
-                    Expr::Set(items) => items
-                        .iter()
-                        .map(Expr::as_const)
-                        .collect::<Option<Vec<_>>>()
-                        .map(Const::FrozenSet),
-                    _ => None,
-                };
+                // tuple / frozenset constant (a list display of non-constants into a tuple
+                // display).
                 let av = self.eval(a)?;
-                let bv = match b_const {
+                let bv = match b.in_operand_const() {
                     Some(c) => {
                         let v = self.load_const(&c);
                         self.push_temp(v)
                     }
-                    None => self.eval(b)?,
+                    None => self.eval(&b.in_operand())?,
                 };
                 let found = self.contains_op(bv, av)?;
                 let r = self.new_bool(found);
                 Ok(self.finish(2, r))
+            }
+            Expr::FString(parts) => {
+                // LOAD_CONST / FORMAT_VALUE for each part, then BUILD_STRING n if n != 1.
+                let mark = self.temps.len();
+                for p in parts {
+                    let v = self.eval(p)?;
+                    if !matches!(p, Expr::Str(_)) {
+                        let f = self.format_value(v)?;
+                        self.finish(1, f);
+                    }
+                }
+                if parts.len() == 1 {
+                    return Ok(self.temps[mark]);
+                }
+                let mut text = String::new();
+                for &v in &self.temps[mark..] {
+                    text.push_str(&self.str_of(v)?);
+                }
+                let r = self.new_str_runtime(&text);
+                Ok(self.finish(parts.len(), r))
             }
             // Constants were handled above.
             Expr::None | Expr::Bool(_) | Expr::Int(_) | Expr::Float(_) | Expr::Str(_) => {
@@ -143,6 +151,17 @@ impl Heap {
             self.decref(o);
         }
         self.push_temp(v)
+    }
+
+    /// FORMAT_VALUE without a spec: an exact str is its own result; anything else is
+    /// `format(value, '')`, a new string.
+    fn format_value(&mut self, v: ObjId) -> Result<ObjId> {
+        if let Kind::Str { .. } = self.obj(v).kind {
+            self.incref(v);
+            return Ok(v);
+        }
+        let text = self.str_of(v)?;
+        Ok(self.new_str_runtime(&text))
     }
 
     /// A bool result (a new reference to a singleton).
@@ -205,7 +224,11 @@ impl Heap {
             BuiltinFn::Int => {
                 let a = arg(0)?;
                 let v = match &self.obj(a).kind {
-                    Kind::Int(v) => *v,
+                    // PyNumber_Long returns an exact int unchanged.
+                    Kind::Int(_) => {
+                        self.incref(a);
+                        return Ok(a);
+                    }
                     Kind::Bool(b) => *b as i128,
                     Kind::Float(f) => f.trunc() as i128,
                     Kind::Str { value, .. } => value.trim().parse::<i128>().map_err(|_| {
@@ -219,7 +242,11 @@ impl Heap {
                 let a = arg(0)?;
                 let v = match &self.obj(a).kind {
                     Kind::Int(v) => *v as f64,
-                    Kind::Float(f) => *f,
+                    // PyNumber_Float returns an exact float unchanged.
+                    Kind::Float(_) => {
+                        self.incref(a);
+                        return Ok(a);
+                    }
                     Kind::Str { value, .. } => value
                         .trim()
                         .parse::<f64>()
@@ -230,10 +257,27 @@ impl Heap {
             }
             BuiltinFn::Str => {
                 let a = arg(0)?;
+                // PyObject_Str returns an exact str unchanged.
+                if let Kind::Str { .. } = self.obj(a).kind {
+                    self.incref(a);
+                    return Ok(a);
+                }
                 let text = self.str_of(a)?;
                 Ok(self.new_str_runtime(&text))
             }
             BuiltinFn::List | BuiltinFn::Tuple | BuiltinFn::Set | BuiltinFn::FrozenSet => {
+                // tuple(t) and frozenset(f) return an exact tuple / frozenset unchanged.
+                if let Some(&a) = args.first() {
+                    let same = match (b, &self.obj(a).kind) {
+                        (BuiltinFn::Tuple, Kind::Tuple(_)) => true,
+                        (BuiltinFn::FrozenSet, Kind::Set { frozen, .. }) => *frozen,
+                        _ => false,
+                    };
+                    if same {
+                        self.incref(a);
+                        return Ok(a);
+                    }
+                }
                 let items = match args.first() {
                     Some(a) => self.iterate(*a)?,
                     None => Vec::new(),
@@ -309,8 +353,8 @@ impl Heap {
                 return Ok(out);
             }
             Kind::Str { value, .. } => {
-                let chars: Vec<String> = value.chars().map(|c| c.to_string()).collect();
-                return Ok(chars.iter().map(|c| self.new_str_runtime(c)).collect());
+                let chars: Vec<char> = value.chars().collect();
+                return Ok(chars.into_iter().map(|c| self.new_char(c)).collect());
             }
             Kind::Generator { .. } => {
                 let mut out = Vec::new();
@@ -404,6 +448,16 @@ impl Heap {
         match (ka, kb) {
             (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x * y)),
             (Kind::Str { value, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::Str { value, .. }) => {
+                // unicode_repeat returns an exact str unchanged for n == 1.
+                if n == 1 {
+                    let s = if matches!(self.obj(a).kind, Kind::Str { .. }) {
+                        a
+                    } else {
+                        b
+                    };
+                    self.incref(s);
+                    return Ok(s);
+                }
                 let t = value.repeat(n.max(0) as usize);
                 Ok(self.new_str_runtime(&t))
             }
@@ -455,7 +509,8 @@ impl Heap {
             Const::Bool(true) => Some(self.statics.true_),
             Const::Bool(false) => Some(self.statics.false_),
             Const::Int(v) if (-5..=256).contains(v) => Some(self.small_int(*v)),
-            Const::Str(t) => self.static_str(t),
+            // A one-character constant is interned like any other (see intern.rs).
+            Const::Str(t) if t.is_empty() => Some(self.statics.empty_str),
             Const::Tuple(items) if items.is_empty() => Some(self.statics.empty_tuple),
             _ => None,
         }

@@ -46,6 +46,9 @@ pub enum Expr {
     Mul(Box<Expr>, Box<Expr>),
     /// `a in b`
     In(Box<Expr>, Box<Expr>),
+    /// An f-string, `f'id-{n}'`: literal parts are [`Expr::Str`], every other part is a
+    /// replacement field formatted with `format(value, '')`.
+    FString(Vec<Expr>),
     /// An object the caller already has a handle to.
     Obj(ObjId),
 }
@@ -101,6 +104,11 @@ pub fn mul(a: Expr, b: Expr) -> Expr {
 /// `a in b`
 pub fn contains(a: Expr, b: Expr) -> Expr {
     Expr::In(Box::new(a), Box::new(b))
+}
+/// `f'...'`: [`s`] parts are literal text, other parts are replacement fields
+/// (`fstr([s("id-"), name("n")])` is `f'id-{n}'`).
+pub fn fstr<I: IntoIterator<Item = Expr>>(parts: I) -> Expr {
+    Expr::FString(parts.into_iter().collect())
 }
 /// An existing object.
 pub fn obj(id: ObjId) -> Expr {
@@ -165,14 +173,155 @@ pub enum Const {
     FrozenSet(Vec<Const>),
 }
 
-/// 3.11's `MAX_STR_SIZE` in the AST optimizer: a folded str/tuple may not exceed this.
+/// 3.11's `MAX_STR_SIZE` in the AST optimizer (`Python/ast_opt.c`): `str * n` and
+/// `bytes * n` are folded only if the result has at most this many characters. (`+` has
+/// no limit: `'a' * 4096 + 'b'` folds to 4097 characters.)
 pub const MAX_STR_SIZE: usize = 4096;
-/// 3.11's `MAX_COLLECTION_SIZE` for folded tuples from `*`.
+/// 3.11's `MAX_COLLECTION_SIZE`: `tuple * n` is folded only up to this many items.
 pub const MAX_COLLECTION_SIZE: usize = 256;
+/// 3.11's `MAX_TOTAL_ITEMS`: `tuple * n` is not folded if the result would hold more than
+/// this many items counted through nested tuples (`check_complexity`).
+pub const MAX_TOTAL_ITEMS: i64 = 1024;
+/// 3.11's `MAX_INT_SIZE`: `int * int` is folded only if the operands' bit lengths add up
+/// to at most this.
+pub const MAX_INT_SIZE: u32 = 128;
+
+impl Const {
+    /// The int value of an int or bool constant (a bool is an int to the optimizer).
+    fn as_int(&self) -> Option<i128> {
+        match self {
+            Const::Int(v) => Some(*v),
+            Const::Bool(b) => Some(i128::from(*b)),
+            _ => None,
+        }
+    }
+
+    /// The float value of a numeric constant.
+    fn as_float(&self) -> Option<f64> {
+        match self {
+            Const::Float(bits) => Some(f64::from_bits(*bits)),
+            other => other.as_int().map(|v| v as f64),
+        }
+    }
+}
+
+/// `check_complexity`: what is left of `limit` after counting `c`'s items through nested
+/// tuples and frozensets (negative: too complex to fold).
+fn check_complexity(c: &Const, mut limit: i64) -> i64 {
+    if let Const::Tuple(items) | Const::FrozenSet(items) = c {
+        limit -= items.len() as i64;
+        for item in items {
+            if limit < 0 {
+                break;
+            }
+            limit = check_complexity(item, limit);
+        }
+    }
+    limit
+}
+
+/// Bits in `|v|` (`_PyLong_NumBits`).
+fn num_bits(v: i128) -> u32 {
+    128 - v.unsigned_abs().leading_zeros()
+}
+
+/// `safe_multiply` in 3.11's `ast_opt.c`: the folded product, or `None` where the optimizer
+/// refuses (the result would be too big) or the operation fails at run time instead.
+fn safe_multiply(x: Const, y: Const) -> Option<Const> {
+    match (&x, &y) {
+        (Const::Float(_), _) | (_, Const::Float(_)) => {
+            Some(Const::Float((x.as_float()? * y.as_float()?).to_bits()))
+        }
+        _ => match (x.as_int(), y.as_int()) {
+            (Some(a), Some(b)) => {
+                if a != 0 && b != 0 && num_bits(a) + num_bits(b) > MAX_INT_SIZE {
+                    return None;
+                }
+                // The model's ints are i128: a product of up to 128 bits that does not fit
+                // is left unfolded (CPython would fold it).
+                a.checked_mul(b).map(Const::Int)
+            }
+            (Some(n), None) => repeat(y, n),
+            (None, Some(n)) => repeat(x, n),
+            (None, None) => None,
+        },
+    }
+}
+
+/// `seq * n` for a str or tuple constant, within the optimizer's limits.
+fn repeat(seq: Const, n: i128) -> Option<Const> {
+    // PyLong_AsLong: an n that does not fit a C long is an error, so not folded.
+    let n = i64::try_from(n).ok()?;
+    match seq {
+        Const::Str(x) => {
+            let size = x.chars().count();
+            if size > 0 && (n < 0 || n as u64 > (MAX_STR_SIZE / size) as u64) {
+                return None;
+            }
+            Some(Const::Str(Rc::from(x.repeat(n.max(0) as usize))))
+        }
+        Const::Tuple(items) => {
+            let size = items.len();
+            if size > 0 {
+                if n < 0 || n as u64 > (MAX_COLLECTION_SIZE / size) as u64 {
+                    return None;
+                }
+                if n > 0 && check_complexity(&Const::Tuple(items.clone()), MAX_TOTAL_ITEMS / n) < 0
+                {
+                    return None;
+                }
+            }
+            let mut out = Vec::with_capacity(size * n.max(0) as usize);
+            for _ in 0..n.max(0) {
+                out.extend(items.iter().cloned());
+            }
+            Some(Const::Tuple(out))
+        }
+        _ => None,
+    }
+}
+
+/// `a + b` of two constants (`PyNumber_Add`: no size limit).
+fn fold_add(x: Const, y: Const) -> Option<Const> {
+    match (x, y) {
+        (Const::Str(a), Const::Str(b)) => Some(Const::Str(Rc::from(format!("{a}{b}")))),
+        (Const::Tuple(mut a), Const::Tuple(b)) => {
+            a.extend(b);
+            Some(Const::Tuple(a))
+        }
+        (x @ Const::Float(_), y) | (x, y @ Const::Float(_)) => {
+            Some(Const::Float((x.as_float()? + y.as_float()?).to_bits()))
+        }
+        (x, y) => x.as_int()?.checked_add(y.as_int()?).map(Const::Int),
+    }
+}
+
+/// `seq[i]` of two constants (`fold_subscr`): a str or tuple indexed by an int.
+fn fold_subscr(seq: Const, index: Const) -> Option<Const> {
+    let i = index.as_int()?;
+    let at = |len: usize| -> Option<usize> {
+        let j = if i < 0 { i + len as i128 } else { i };
+        (0..len as i128).contains(&j).then_some(j as usize)
+    };
+    match seq {
+        Const::Str(x) => {
+            let chars: Vec<char> = x.chars().collect();
+            let j = at(chars.len())?;
+            Some(Const::Str(Rc::from(chars[j].to_string())))
+        }
+        Const::Tuple(items) => {
+            let j = at(items.len())?;
+            Some(items[j].clone())
+        }
+        _ => None,
+    }
+}
 
 impl Expr {
-    /// The constant this expression compiles to, if the compiler folds it (literals, tuples
-    /// of constants, and `+`/`*` of constants within the optimizer's size limits).
+    /// The constant this expression compiles to, if 3.11's compiler folds it: literals,
+    /// tuples of constants, f-strings without replacement fields, and `+`, `*` and `[i]`
+    /// of constants within the AST optimizer's limits ([`MAX_STR_SIZE`],
+    /// [`MAX_COLLECTION_SIZE`], [`MAX_TOTAL_ITEMS`], [`MAX_INT_SIZE`]).
     pub fn as_const(&self) -> Option<Const> {
         match self {
             Expr::None => Some(Const::None),
@@ -185,28 +334,193 @@ impl Expr {
                 .map(Expr::as_const)
                 .collect::<Option<Vec<_>>>()
                 .map(Const::Tuple),
-            Expr::Add(a, b) => match (a.as_const()?, b.as_const()?) {
-                (Const::Str(x), Const::Str(y)) => Some(Const::Str(Rc::from(format!("{x}{y}")))),
-                (Const::Int(x), Const::Int(y)) => x.checked_add(y).map(Const::Int),
-                (Const::Tuple(mut x), Const::Tuple(y)) => {
-                    x.extend(y);
-                    Some(Const::Tuple(x))
-                }
-                _ => None,
-            },
-            Expr::Mul(a, b) => match (a.as_const()?, b.as_const()?) {
-                (Const::Str(x), Const::Int(n)) | (Const::Int(n), Const::Str(x)) => {
-                    // safe_multiply: refuse to fold results longer than MAX_STR_SIZE.
-                    let n = usize::try_from(n.max(0)).ok()?;
-                    if !x.is_empty() && n > MAX_STR_SIZE / x.chars().count() {
-                        return None;
+            Expr::FString(parts) => {
+                let mut text = String::new();
+                for p in parts {
+                    match p {
+                        Expr::Str(t) => text.push_str(t),
+                        _ => return None,
                     }
-                    Some(Const::Str(Rc::from(x.repeat(n))))
                 }
-                (Const::Int(x), Const::Int(y)) => x.checked_mul(y).map(Const::Int),
-                _ => None,
-            },
+                Some(Const::Str(Rc::from(text)))
+            }
+            Expr::Add(a, b) => fold_add(a.as_const()?, b.as_const()?),
+            Expr::Mul(a, b) => safe_multiply(a.as_const()?, b.as_const()?),
+            Expr::Item(a, b) => fold_subscr(a.as_const()?, b.as_const()?),
             _ => None,
+        }
+    }
+
+    /// What the compiler makes of the right operand of `in` (`fold_iter` in 3.11's
+    /// `ast_opt.c`): a list display of constants becomes a tuple constant, a set display of
+    /// constants a frozenset constant. (A list display with non-constant items is still
+    /// built as a tuple, at run time: see [`Expr::in_operand`].)
+    pub fn in_operand_const(&self) -> Option<Const> {
+        match self {
+            Expr::List(items) => items
+                .iter()
+                .map(Expr::as_const)
+                .collect::<Option<Vec<_>>>()
+                .map(Const::Tuple),
+            Expr::Set(items) => items
+                .iter()
+                .map(Expr::as_const)
+                .collect::<Option<Vec<_>>>()
+                .map(Const::FrozenSet),
+            other => other.as_const(),
+        }
+    }
+
+    /// The right operand of `in` as the compiler rewrites it: a list display becomes a
+    /// tuple display (`fold_iter` changes the node's kind before trying to fold it).
+    pub fn in_operand(&self) -> Expr {
+        match self {
+            Expr::List(items) => Expr::Tuple(items.clone()),
+            other => other.clone(),
+        }
+    }
+}
+
+// ----- Python source ---------------------------------------------------------------------
+
+/// Binding strength, for parentheses: comparisons < `+` < `*` < unary minus < primaries.
+fn precedence(e: &Expr) -> u8 {
+    match e {
+        Expr::In(..) => 1,
+        Expr::Add(..) => 2,
+        Expr::Mul(..) => 3,
+        Expr::Int(v) if *v < 0 => 4,
+        Expr::Float(f) if f.is_sign_negative() => 4,
+        _ => 5,
+    }
+}
+
+/// `repr()` of a str: the source spelling of a str literal.
+pub fn str_repr(t: &str) -> String {
+    let quote = if t.contains('\'') && !t.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(t.len() + 2);
+    out.push(quote);
+    for c in t.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => match c as u32 {
+                n if n <= 0xff => out.push_str(&format!("\\x{n:02x}")),
+                n if n <= 0xffff => out.push_str(&format!("\\u{n:04x}")),
+                n => out.push_str(&format!("\\U{n:08x}")),
+            },
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn write_list(f: &mut std::fmt::Formatter<'_>, items: &[Expr]) -> std::fmt::Result {
+    for (i, it) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{it}")?;
+    }
+    Ok(())
+}
+
+/// `e` as an operand that must bind at least as tightly as `min`.
+struct Operand<'a>(&'a Expr, u8);
+
+impl std::fmt::Display for Operand<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if precedence(self.0) < self.1 {
+            write!(f, "({})", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+/// The Python source of an expression, as a person would write it: `''.join(['a', 'b'])`,
+/// `'a' * 20`, `f'{n}'`. Chapters print it so the model's expression and the Python twin's
+/// source can be compared line by line.
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expr::None => f.write_str("None"),
+            Expr::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
+            Expr::Int(v) => write!(f, "{v}"),
+            Expr::Float(x) => f.write_str(&crate::observe::float_repr(*x)),
+            Expr::Str(t) => f.write_str(&str_repr(t)),
+            Expr::Name(n) => f.write_str(n),
+            Expr::Tuple(items) if items.len() == 1 => write!(f, "({},)", items[0]),
+            Expr::Tuple(items) => {
+                f.write_str("(")?;
+                write_list(f, items)?;
+                f.write_str(")")
+            }
+            Expr::List(items) => {
+                f.write_str("[")?;
+                write_list(f, items)?;
+                f.write_str("]")
+            }
+            Expr::Set(items) if items.is_empty() => f.write_str("set()"),
+            Expr::Set(items) => {
+                f.write_str("{")?;
+                write_list(f, items)?;
+                f.write_str("}")
+            }
+            Expr::Dict(pairs) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+            Expr::Attr(o, a) => write!(f, "{}.{a}", Operand(o, 5)),
+            Expr::Item(o, k) => write!(f, "{}[{k}]", Operand(o, 5)),
+            Expr::Call(func, args) => {
+                write!(f, "{}(", Operand(func, 5))?;
+                write_list(f, args)?;
+                f.write_str(")")
+            }
+            Expr::Method(o, m, args) => {
+                write!(f, "{}.{m}(", Operand(o, 5))?;
+                write_list(f, args)?;
+                f.write_str(")")
+            }
+            Expr::Add(a, b) => write!(f, "{} + {}", Operand(a, 2), Operand(b, 3)),
+            Expr::Mul(a, b) => write!(f, "{} * {}", Operand(a, 3), Operand(b, 4)),
+            Expr::In(a, b) => write!(f, "{} in {}", Operand(a, 2), Operand(b, 2)),
+            Expr::FString(parts) => {
+                f.write_str("f'")?;
+                for p in parts {
+                    match p {
+                        Expr::Str(t) => {
+                            let lit = str_repr(t);
+                            let inner = &lit[1..lit.len() - 1];
+                            f.write_str(&inner.replace('{', "{{").replace('}', "}}"))?;
+                        }
+                        other => write!(f, "{{{other}}}")?,
+                    }
+                }
+                f.write_str("'")
+            }
+            Expr::Obj(id) => write!(f, "<object #{}>", id.index),
         }
     }
 }
