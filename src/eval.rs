@@ -30,6 +30,12 @@ impl Heap {
                 Ok(self.push_temp(v))
             }
             Expr::List(items) => {
+                // Three or more constants: BUILD_LIST 0; LIST_EXTEND of a tuple constant.
+                if let Some(c) = Expr::folded_display(items, Const::Tuple) {
+                    let vals = self.folded_items(&c)?;
+                    let l = self.new_list_by_extend(vals);
+                    return Ok(self.push_temp(l));
+                }
                 let vals = self.eval_many(items)?;
                 let l = self.new_list_from(vals);
                 Ok(self.push_temp(l))
@@ -40,6 +46,12 @@ impl Heap {
                 Ok(self.push_temp(t))
             }
             Expr::Set(items) => {
+                // Three or more constants: BUILD_SET 0; SET_UPDATE of a frozenset constant.
+                if let Some(c) = Expr::folded_display(items, Const::FrozenSet) {
+                    let vals = self.folded_items(&c)?;
+                    let st = self.new_set_from(vals, false);
+                    return Ok(self.push_temp(st));
+                }
                 let vals = self.eval_many(items)?;
                 let st = self.new_set_from(vals, false);
                 Ok(self.push_temp(st))
@@ -151,6 +163,15 @@ impl Heap {
             self.decref(o);
         }
         self.push_temp(v)
+    }
+
+    /// The items of a folded display's constant (new references), as LIST_EXTEND and
+    /// SET_UPDATE take them from it.
+    fn folded_items(&mut self, c: &Const) -> Result<Vec<ObjId>> {
+        let folded = self.load_const(c);
+        let items = self.iterate(folded);
+        self.decref(folded);
+        items
     }
 
     /// FORMAT_VALUE without a spec: an exact str is its own result; anything else is

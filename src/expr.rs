@@ -371,6 +371,22 @@ impl Expr {
         }
     }
 
+    /// The constant a list or set display is built from, if it has three or more items and
+    /// all are constants (`starunpack_helper` in 3.11's compiler): `[1, 2, 3]` compiles to
+    /// `BUILD_LIST 0; LOAD_CONST (1, 2, 3); LIST_EXTEND 1`, `{1, 2, 3}` to `BUILD_SET 0;
+    /// LOAD_CONST frozenset({1, 2, 3}); SET_UPDATE 1`. `wrap` is `Const::Tuple` or
+    /// `Const::FrozenSet`.
+    pub fn folded_display(items: &[Expr], wrap: fn(Vec<Const>) -> Const) -> Option<Const> {
+        if items.len() < 3 {
+            return None;
+        }
+        items
+            .iter()
+            .map(Expr::as_const)
+            .collect::<Option<Vec<_>>>()
+            .map(wrap)
+    }
+
     /// The right operand of `in` as the compiler rewrites it: a list display becomes a
     /// tuple display (`fold_iter` changes the node's kind before trying to fold it).
     pub fn in_operand(&self) -> Expr {

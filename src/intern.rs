@@ -372,9 +372,22 @@ impl Heap {
                 self.compile_expr(a)?;
                 self.compile_expr(b)
             }
-            Expr::Tuple(items) | Expr::List(items) | Expr::Set(items) | Expr::FString(items) => {
-                self.compile(items.iter().cloned())
+            Expr::List(items) | Expr::Set(items) => {
+                let wrap = if let Expr::List(_) = e {
+                    Const::Tuple
+                } else {
+                    Const::FrozenSet
+                };
+                match Expr::folded_display(items, wrap) {
+                    Some(c) => {
+                        let v = self.load_const(&c);
+                        self.decref(v);
+                        Ok(())
+                    }
+                    None => self.compile(items.iter().cloned()),
+                }
             }
+            Expr::Tuple(items) | Expr::FString(items) => self.compile(items.iter().cloned()),
             Expr::Dict(pairs) => {
                 for (k, v) in pairs {
                     self.compile_expr(k)?;
