@@ -51,7 +51,10 @@ pub fn something_table() -> Result<String> {
         let b = py.refcount_at(first_new)?;
         Ok(format!("{step:<28}{a:>9}{b:>14}"))
     };
-    py.print(format!("{:<28}{:>9}{:>14}", "step", "Something", "SomethingNew"));
+    py.print(format!(
+        "{:<28}{:>9}{:>14}",
+        "step", "Something", "SomethingNew"
+    ));
     let line = row(&py, "added to collection")?;
     py.print(line);
     py.exec(name("clear_memory").call([name("collection")]))?;
@@ -151,7 +154,13 @@ pub fn user_purchase_history() -> Result<String> {
     let purchase_history_id = py.id(name("user_1").attr("purchase_history"))?;
     // reference_count(address) reads ob_refcnt; obj_availabilty searches gc.get_objects().
     let report = |py: &mut Heap| -> Result<()> {
-        let availability = |found: bool| if found { "Object exists!" } else { "Not Found!" };
+        let availability = |found: bool| {
+            if found {
+                "Object exists!"
+            } else {
+                "Not Found!"
+            }
+        };
         let u = py.refcount_at(user_id)?;
         let p = py.refcount_at(purchase_history_id)?;
         py.print(format!("reference_count(User) = {u}"));
@@ -210,7 +219,11 @@ pub fn root_left_right() -> Result<String> {
         })
     };
     let line = |py: &Heap, step: &str| -> Result<String> {
-        let (r, l, g) = (count(py, root_id)?, count(py, left_id)?, count(py, right_id)?);
+        let (r, l, g) = (
+            count(py, root_id)?,
+            count(py, left_id)?,
+            count(py, right_id)?,
+        );
         Ok(format!("{step:<16} root: {r:<6} left: {l:<6} right: {g}"))
     };
     let l = line(&py, "built")?;

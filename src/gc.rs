@@ -82,19 +82,113 @@ pub struct CallbackInfo {
 /// A `gc.callbacks` entry.
 pub type GcCallback = Rc<dyn Fn(&mut Heap, &CallbackInfo)>;
 
-/// One row of a collection trace: an object's `gc_refs` and state after a phase.
+/// Where an object stands during a collection. The old `gcmodule.c` named these states
+/// `GC_REACHABLE` and `GC_TENTATIVELY_UNREACHABLE`; 3.11 keeps them as two flag bits in the
+/// `PyGC_Head` (`PREV_MASK_COLLECTING`, `NEXT_MASK_UNREACHABLE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GcMark {
+    /// In the generation being collected, not decided yet (`PREV_MASK_COLLECTING` set).
+    Collecting,
+    /// `move_unreachable` scanned it with `gc_refs > 0`, or reached it from such an object:
+    /// it stays, and moves to the next generation.
+    Reachable,
+    /// `move_unreachable` found `gc_refs == 0` when it got there and moved it to the
+    /// unreachable list, for now (`NEXT_MASK_UNREACHABLE` set).
+    TentativelyUnreachable,
+    /// Confirmed garbage: nothing outside the generation reaches it.
+    Unreachable,
+}
+
+impl std::fmt::Display for GcMark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            GcMark::Collecting => "collecting",
+            GcMark::Reachable => "reachable",
+            GcMark::TentativelyUnreachable => "tentatively unreachable",
+            GcMark::Unreachable => "unreachable",
+        })
+    }
+}
+
+/// One row of a collection trace: an object's `gc_refs`, count and mark after a phase.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceRow {
     /// The object.
     pub id: ObjId,
-    /// Its `gc_refs` (the copied count, minus internal references).
+    /// Its `gc_refs`: the copied count, minus the references from inside the generation.
+    /// Meaningful after `update_refs` and `subtract_refs`; during `move_unreachable` it is 1
+    /// for what was found reachable through another object.
     pub gc_refs: i64,
-    /// Its reference count.
+    /// Its reference count (`ob_refcnt`), which the collector never changes while it looks.
     pub refcnt: i64,
-    /// `"reachable"`, `"tentatively unreachable"` or `"collecting"`.
-    pub state: &'static str,
+    /// Where it stands.
+    pub mark: GcMark,
     /// The object's type and id, e.g. `<User at 0x7f...>`.
     pub what: String,
+}
+
+/// One decision `move_unreachable` made, in the order it made them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TraceStep {
+    /// The scan reached `id` with `gc_refs > 0`: something outside the generation refers
+    /// to it, so it is reachable; everything it references is visited (`visit_reachable`).
+    Reachable {
+        /// The object scanned.
+        id: ObjId,
+        /// Its `gc_refs` when the scan got there.
+        gc_refs: i64,
+    },
+    /// The scan reached `id` with `gc_refs == 0`: moved to the unreachable list, tentatively.
+    Tentative {
+        /// The object moved.
+        id: ObjId,
+    },
+    /// `visit_reachable`: reachable `by` refers to `id`, which was tentatively unreachable.
+    /// It goes back to the end of the young list with `gc_refs = 1`, to be scanned again.
+    MovedBack {
+        /// The object moved back.
+        id: ObjId,
+        /// The reachable object that refers to it.
+        by: ObjId,
+    },
+    /// `visit_reachable`: reachable `by` refers to `id`, which the scan has not reached yet
+    /// and whose `gc_refs` is 0: it is set to 1, so the scan will find it reachable.
+    MarkedReachable {
+        /// The object marked.
+        id: ObjId,
+        /// The reachable object that refers to it.
+        by: ObjId,
+    },
+}
+
+/// The state of the collected objects after one phase of a collection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracePhase {
+    /// The `gcmodule.c` function that just ran: `update_refs`, `subtract_refs`,
+    /// `move_unreachable`, `handle_weakrefs` or `delete_garbage`.
+    pub name: &'static str,
+    /// The objects the phase worked on, in list order: the generation being collected
+    /// (and, after `move_unreachable`, the unreachable list after it); for the last two
+    /// phases, the unreachable objects only.
+    pub rows: Vec<TraceRow>,
+    /// For `move_unreachable`, each decision in order; empty for the other phases.
+    pub steps: Vec<TraceStep>,
+}
+
+/// A collection, phase by phase: what [`Heap::gc_collect_traced`] returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// What `gc.collect()` returned.
+    pub result: usize,
+    /// The phases, in the order they ran.
+    pub phases: Vec<TracePhase>,
+}
+
+impl Trace {
+    /// The phase named after a `gcmodule.c` function, if it ran.
+    pub fn phase(&self, name: &str) -> Option<&TracePhase> {
+        self.phases.iter().find(|p| p.name == name)
+    }
 }
 
 /// The collector's state: `struct _gc_runtime_state`.
@@ -111,7 +205,8 @@ pub struct GcState {
     debug: u32,
     pub(crate) garbage: Option<ObjId>,
     callbacks: Vec<GcCallback>,
-    trace: Option<Vec<(&'static str, Vec<TraceRow>)>>,
+    trace: Option<Vec<TracePhase>>,
+    steps: Option<Vec<TraceStep>>,
     log: Vec<CallbackInfo>,
 }
 
@@ -130,6 +225,7 @@ impl Default for GcState {
             garbage: None,
             callbacks: Vec::new(),
             trace: None,
+            steps: None,
             log: Vec::new(),
         }
     }
@@ -361,7 +457,9 @@ impl Heap {
             }
             Kind::Set { items, .. } => release.append(items),
             Kind::Instance { attrs, .. } => match attrs {
-                InstanceAttrs::Slots(sl) => release.extend(sl.iter_mut().filter_map(|(_, v)| v.take())),
+                InstanceAttrs::Slots(sl) => {
+                    release.extend(sl.iter_mut().filter_map(|(_, v)| v.take()))
+                }
                 InstanceAttrs::Inline(vals) => release.extend(vals.drain(..).map(|(_, v)| v)),
                 InstanceAttrs::Dict(d) => {
                     // Py_CLEAR(*dictptr): the instance goes back to having no attributes.
@@ -444,17 +542,20 @@ impl Heap {
         let mut cur = self.gc.lists[young as usize].head;
         while cur != NIL {
             let next = self.gc_head(cur).next;
-            if self.gc_head(cur).gc_refs > 0 {
-                let id = self.by_index(cur);
+            let gc_refs = self.gc_head(cur).gc_refs;
+            let id = self.by_index(cur);
+            if gc_refs > 0 {
+                self.trace_step(TraceStep::Reachable { id, gc_refs });
                 let mut targets = Vec::new();
                 self.visit(id, |r| targets.push(r));
                 for t in targets {
-                    self.visit_reachable(t, young);
+                    self.visit_reachable(t, young, id);
                 }
                 self.gc_head_mut(cur).collecting = false;
                 // Objects appended to `young` by visit_reachable come after `cur`.
                 cur = self.gc_head(cur).next;
             } else {
+                self.trace_step(TraceStep::Tentative { id });
                 self.gl_move(cur, UNREACHABLE);
                 self.gc_head_mut(cur).unreachable = true;
                 cur = next;
@@ -462,35 +563,50 @@ impl Heap {
         }
     }
 
-    fn visit_reachable(&mut self, t: ObjId, young: u8) {
+    /// `visit_reachable`: `by` was found reachable and refers to `t`.
+    fn visit_reachable(&mut self, t: ObjId, young: u8, by: ObjId) {
         let o = self.obj(t);
         if !o.tag.is_gc() || !o.gc.tracked || !o.gc.collecting {
+            // Not in the generation being collected, or already scanned.
             return;
         }
         if o.gc.unreachable {
             // Tentatively unreachable: back to the end of young, to be scanned.
+            self.trace_step(TraceStep::MovedBack { id: t, by });
             self.gl_move(t.index, young);
             let h = self.gc_head_mut(t.index);
             h.unreachable = false;
             h.gc_refs = 1;
         } else if o.gc.gc_refs == 0 {
             // Not scanned yet: tell move_unreachable it is reachable.
+            self.trace_step(TraceStep::MarkedReachable { id: t, by });
             self.gc_head_mut(t.index).gc_refs = 1;
         }
     }
 
-    /// `deduce_unreachable`
+    fn trace_step(&mut self, step: TraceStep) {
+        if let Some(steps) = self.gc.steps.as_mut() {
+            steps.push(step);
+        }
+    }
+
+    /// `deduce_unreachable`: leave in `base` what is reachable from outside it, and move the
+    /// rest to `unreachable`.
     fn deduce_unreachable(&mut self, base: u8, unreachable: u8) {
         self.update_refs(base);
-        self.trace_phase("update_refs", base);
+        self.trace_phase("update_refs", &[(base, None)]);
         self.subtract_refs(base);
-        self.trace_phase("subtract_refs", base);
+        self.trace_phase("subtract_refs", &[(base, None)]);
+        if self.gc.trace.is_some() {
+            self.gc.steps = Some(Vec::new());
+        }
         // move_unreachable always fills the UNREACHABLE list; relabel if asked otherwise.
         self.move_unreachable(base);
         if unreachable != UNREACHABLE {
             self.gl_merge(UNREACHABLE, unreachable);
         }
-        self.trace_phase("move_unreachable", base);
+        self.trace_phase("move_unreachable", &[(base, None), (unreachable, None)]);
+        self.gc.steps = None;
     }
 
     /// `untrack_tuples`: a surviving tuple that holds nothing trackable stops being tracked.
@@ -546,7 +662,13 @@ impl Heap {
             let wrs: Vec<ObjId> = self.obj(id).weakrefs.to_vec();
             for wr in wrs {
                 self.detach_weakref(wr, id);
-                let has_cb = matches!(self.obj(wr).kind, Kind::WeakRef { callback: Some(_), .. });
+                let has_cb = matches!(
+                    self.obj(wr).kind,
+                    Kind::WeakRef {
+                        callback: Some(_),
+                        ..
+                    }
+                );
                 if !has_cb || self.obj(wr).gc.collecting {
                     continue;
                 }
@@ -663,11 +785,17 @@ impl Heap {
         }
         self.move_legacy_finalizers();
         let mut m = self.handle_weakrefs(old);
-        self.trace_phase("handle_weakrefs", UNREACHABLE);
+        self.trace_phase(
+            "handle_weakrefs",
+            &[(UNREACHABLE, Some(GcMark::Unreachable))],
+        );
         self.finalize_garbage();
         self.handle_resurrected_objects(old);
         m += self.gc.lists[STILL_UNREACHABLE as usize].len;
-        self.trace_phase("delete_garbage", STILL_UNREACHABLE);
+        self.trace_phase(
+            "delete_garbage",
+            &[(STILL_UNREACHABLE, Some(GcMark::Unreachable))],
+        );
         self.delete_garbage(old);
         let n = self.gc.lists[FINALIZERS as usize].len;
         self.gl_merge(FINALIZERS, old);
@@ -696,7 +824,13 @@ impl Heap {
         r
     }
 
-    fn invoke_callbacks(&mut self, phase: &'static str, generation: usize, collected: usize, uncollectable: usize) {
+    fn invoke_callbacks(
+        &mut self,
+        phase: &'static str,
+        generation: usize,
+        collected: usize,
+        uncollectable: usize,
+    ) {
         let info = CallbackInfo {
             phase,
             generation,
@@ -716,7 +850,9 @@ impl Heap {
     fn gc_collect_generations(&mut self) -> usize {
         for i in (0..NUM_GENERATIONS).rev() {
             if self.gc.counts[i] > self.gc.thresholds[i] {
-                if i == NUM_GENERATIONS - 1 && self.gc.long_lived_pending < self.gc.long_lived_total / 4 {
+                if i == NUM_GENERATIONS - 1
+                    && self.gc.long_lived_pending < self.gc.long_lived_total / 4
+                {
                     continue;
                 }
                 return self.gc_collect_with_callback(i);
@@ -725,49 +861,36 @@ impl Heap {
         0
     }
 
-    fn trace_phase(&mut self, phase: &'static str, list: u8) {
+    /// Record the objects of `lists` (in order) as a phase of the trace, if one is being
+    /// taken. A list's mark is given, or read from each object's flags.
+    fn trace_phase(&mut self, name: &'static str, lists: &[(u8, Option<GcMark>)]) {
         if self.gc.trace.is_none() {
             return;
         }
-        let rows: Vec<TraceRow> = self
-            .gl_indices(list)
-            .into_iter()
-            .map(|i| {
+        let mut rows = Vec::new();
+        for &(list, mark) in lists {
+            for i in self.gl_indices(list) {
                 let h = *self.gc_head(i);
                 let id = self.by_index(i);
-                TraceRow {
+                let mark = mark.unwrap_or(if h.unreachable {
+                    GcMark::TentativelyUnreachable
+                } else if h.collecting {
+                    GcMark::Collecting
+                } else {
+                    GcMark::Reachable
+                });
+                rows.push(TraceRow {
                     id,
                     gc_refs: h.gc_refs,
                     refcnt: self.obj(id).refcnt,
+                    mark,
                     what: self.describe(id),
-                    state: if h.unreachable {
-                        "tentatively unreachable"
-                    } else if h.collecting {
-                        "collecting"
-                    } else {
-                        "reachable"
-                    },
-                }
-            })
-            .collect();
-        let mut extra = Vec::new();
-        if phase == "move_unreachable" {
-            for i in self.gl_indices(UNREACHABLE) {
-                let h = *self.gc_head(i);
-                let id = self.by_index(i);
-                extra.push(TraceRow {
-                    id,
-                    gc_refs: h.gc_refs,
-                    refcnt: self.obj(id).refcnt,
-                    what: self.describe(id),
-                    state: "tentatively unreachable",
                 });
             }
         }
-        let mut all = rows;
-        all.extend(extra);
+        let steps = self.gc.steps.take().unwrap_or_default();
         if let Some(t) = self.gc.trace.as_mut() {
-            t.push((phase, all));
+            t.push(TracePhase { name, rows, steps });
         }
     }
 
@@ -787,12 +910,14 @@ impl Heap {
         Ok(n)
     }
 
-    /// `gc.collect()` with a phase-by-phase trace of gc_refs (for teaching).
-    pub fn gc_collect_traced(&mut self, generation: usize) -> Result<(usize, Vec<(&'static str, Vec<TraceRow>)>)> {
+    /// `gc.collect(generation)`, recording each phase: the model's window on `gc_refs`,
+    /// which CPython computes and throws away. Nothing else differs from [`Heap::gc_collect`].
+    pub fn gc_collect_traced(&mut self, generation: usize) -> Result<Trace> {
         self.gc.trace = Some(Vec::new());
         let r = self.gc_collect(generation);
-        let t = self.gc.trace.take().unwrap_or_default();
-        r.map(|n| (n, t))
+        let phases = self.gc.trace.take().unwrap_or_default();
+        self.gc.steps = None;
+        r.map(|result| Trace { result, phases })
     }
 
     /// `gc.enable()`
@@ -815,7 +940,10 @@ impl Heap {
     /// `gc.set_threshold(t0, t1, t2)`; negative values are rejected as CPython's
     /// argument parsing would (a threshold of 0 disables automatic collection).
     pub fn gc_set_threshold(&mut self, t0: i64, t1: i64, t2: i64) -> Result<()> {
-        let conv = |v: i64| usize::try_from(v).map_err(|_| Error::Value(format!("threshold must be non-negative, got {v}")));
+        let conv = |v: i64| {
+            usize::try_from(v)
+                .map_err(|_| Error::Value(format!("threshold must be non-negative, got {v}")))
+        };
         let t = [conv(t0)?, conv(t1)?, conv(t2)?];
         self.gc.thresholds = t;
         Ok(())
@@ -912,7 +1040,11 @@ impl Heap {
     /// Which generation a tracked object is in.
     pub fn gc_generation_of(&self, id: ObjId) -> Result<Option<usize>> {
         let h = self.get(id)?.gc;
-        Ok(if h.tracked { Some(h.generation as usize) } else { None })
+        Ok(if h.tracked {
+            Some(h.generation as usize)
+        } else {
+            None
+        })
     }
     /// `gc.garbage` (created on first use, as a list object).
     pub fn gc_garbage(&mut self) -> ObjId {
