@@ -417,8 +417,11 @@ pub fn identity_table() -> Result<String> {
 }
 // ANCHOR_END: identity_table
 
-/// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+/// A scenario: its name (shared by the snapshot and the python script) and its function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
+/// Every scenario of the chapter.
+pub const SCENARIOS: &[Scenario] = &[
     ("small_ints", small_ints),
     ("constants_per_unit", constants_per_unit),
     ("string_constants", string_constants),

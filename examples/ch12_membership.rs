@@ -179,8 +179,11 @@ pub fn model_compare_work() -> Result<String> {
 }
 // ANCHOR_END: model_compare_work
 
-/// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+/// A scenario: its name (shared by the snapshot and the python script) and its function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
+/// Every scenario of the chapter.
+pub const SCENARIOS: &[Scenario] = &[
     ("constant_after_in", constant_after_in),
     ("identity_then_equality", identity_then_equality),
     ("model_membership_work", model_membership_work),

@@ -2,8 +2,6 @@
 //! consumes its operands' references, as CPython's bytecode does, so the counts a chapter
 //! observes between statements are the interpreter's.
 
-use std::rc::Rc;
-
 use crate::error::{Error, Result};
 use crate::expr::{Const, Expr};
 use crate::heap::Heap;
@@ -575,11 +573,6 @@ impl Heap {
             }
             _ => None,
         }
-    }
-
-    /// Rc name helper.
-    pub(crate) fn rc(s: &str) -> Rc<str> {
-        Rc::from(s)
     }
 }
 

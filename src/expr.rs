@@ -254,16 +254,18 @@ fn repeat(seq: Const, n: i128) -> Option<Const> {
     let n = i64::try_from(n).ok()?;
     match seq {
         Const::Str(x) => {
-            let size = x.chars().count();
-            if size > 0 && (n < 0 || n as u64 > (MAX_STR_SIZE / size) as u64) {
-                return None;
+            // An empty str skips the checks (`if (size)` in safe_multiply).
+            if let Some(max_n) = MAX_STR_SIZE.checked_div(x.chars().count()) {
+                if n < 0 || n as u64 > max_n as u64 {
+                    return None;
+                }
             }
             Some(Const::Str(Rc::from(x.repeat(n.max(0) as usize))))
         }
         Const::Tuple(items) => {
             let size = items.len();
-            if size > 0 {
-                if n < 0 || n as u64 > (MAX_COLLECTION_SIZE / size) as u64 {
+            if let Some(max_n) = MAX_COLLECTION_SIZE.checked_div(size) {
+                if n < 0 || n as u64 > max_n as u64 {
                     return None;
                 }
                 if n > 0 && check_complexity(&Const::Tuple(items.clone()), MAX_TOTAL_ITEMS / n) < 0
