@@ -542,3 +542,110 @@ impl std::fmt::Display for Expr {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(c: Option<Const>) -> Option<String> {
+        match c {
+            Some(Const::Str(t)) => Some(t.to_string()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn str_repeats_fold_up_to_max_str_size() {
+        assert_eq!(
+            text(mul(s("a"), int(4096)).as_const()).map(|t| t.len()),
+            Some(4096)
+        );
+        assert_eq!(mul(s("a"), int(4097)).as_const(), None);
+        assert_eq!(
+            text(mul(s("ab"), int(2048)).as_const()).map(|t| t.len()),
+            Some(4096)
+        );
+        assert_eq!(mul(s("ab"), int(2049)).as_const(), None);
+        // A negative count is not folded (safe_multiply refuses n < 0)...
+        assert_eq!(mul(s("a"), int(-1)).as_const(), None);
+        // ...except for the empty string, which skips the checks.
+        assert_eq!(text(mul(s(""), int(-1)).as_const()), Some(String::new()));
+        // `+` has no limit.
+        assert_eq!(
+            text(add(mul(s("a"), int(4096)), s("b")).as_const()).map(|t| t.len()),
+            Some(4097)
+        );
+    }
+
+    #[test]
+    fn tuple_and_int_limits() {
+        let one = || tuple([int(1)]);
+        assert!(matches!(mul(one(), int(256)).as_const(), Some(Const::Tuple(v)) if v.len() == 256));
+        assert_eq!(mul(one(), int(257)).as_const(), None);
+        // MAX_TOTAL_ITEMS counts nested tuples: 201 items fit 1024 / 5, not 1024 / 6.
+        let nested = || tuple([tuple((0..200).map(int))]);
+        assert!(mul(nested(), int(5)).as_const().is_some());
+        assert_eq!(mul(nested(), int(6)).as_const(), None);
+        // int * int: bit lengths up to 128 fold, more do not.
+        assert_eq!(
+            mul(int(1 << 62), int(1 << 62)).as_const(),
+            Some(Const::Int(1 << 124))
+        );
+        assert_eq!(mul(int(1 << 100), int(1 << 40)).as_const(), None);
+        assert_eq!(mul(int(0), int(1 << 120)).as_const(), Some(Const::Int(0)));
+    }
+
+    #[test]
+    fn floats_bools_and_subscripts_fold() {
+        assert_eq!(
+            add(float(1.5), float(1.5)).as_const(),
+            float(3.0).as_const()
+        );
+        assert_eq!(add(boolean(true), int(1)).as_const(), Some(Const::Int(2)));
+        assert_eq!(text(s("abc").item(int(-1)).as_const()), Some("c".into()));
+        assert_eq!(s("abc").item(int(3)).as_const(), None);
+        assert_eq!(fstr([s("id-"), s("7")]).as_const(), s("id-7").as_const());
+        assert_eq!(fstr([s("id-"), name("n")]).as_const(), None);
+        // 1, 1.0 and True are three different constants.
+        assert_ne!(int(1).as_const(), float(1.0).as_const());
+        assert_ne!(int(1).as_const(), boolean(true).as_const());
+        assert_ne!(float(0.0).as_const(), float(-0.0).as_const());
+    }
+
+    #[test]
+    fn in_operands_and_displays() {
+        let vowels = || ["a", "e", "i"].map(s);
+        assert!(matches!(
+            list(vowels()).in_operand_const(),
+            Some(Const::Tuple(_))
+        ));
+        assert!(matches!(
+            set(vowels()).in_operand_const(),
+            Some(Const::FrozenSet(_))
+        ));
+        assert!(list([name("x")]).in_operand_const().is_none());
+        assert!(matches!(list([name("x")]).in_operand(), Expr::Tuple(_)));
+        assert!(Expr::folded_display(&[int(1), int(2)], Const::Tuple).is_none());
+        assert!(Expr::folded_display(&[int(1), int(2), int(3)], Const::Tuple).is_some());
+    }
+
+    #[test]
+    fn expressions_print_as_python_source() {
+        let join = s("").method("join", [list([s("hel"), s("lo")])]);
+        assert_eq!(join.to_string(), "''.join(['hel', 'lo'])");
+        assert_eq!(
+            mul(add(s("a"), s("b")), int(2)).to_string(),
+            "('a' + 'b') * 2"
+        );
+        assert_eq!(add(int(1), mul(int(2), int(-3))).to_string(), "1 + 2 * -3");
+        assert_eq!(tuple([int(3)]).to_string(), "(3,)");
+        assert_eq!(fstr([s("{id}-"), name("n")]).to_string(), "f'{{id}}-{n}'");
+        assert_eq!(s("it's").to_string(), "\"it's\"");
+        assert_eq!(s("tab\there").to_string(), "'tab\\there'");
+        assert_eq!(float(-0.0).to_string(), "-0.0");
+        assert_eq!(
+            name("list").call([s("abc")]).item(int(0)).to_string(),
+            "list('abc')[0]"
+        );
+    }
+}

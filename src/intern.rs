@@ -486,3 +486,88 @@ impl Heap {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::expr::{add, int, list, mul, name, s};
+    use crate::{Heap, Result};
+
+    fn join(a: &str, b: &str) -> crate::expr::Expr {
+        s("").method("join", [list([s(a), s(b)])])
+    }
+
+    #[test]
+    fn identifier_like_constants_are_interned_and_others_are_not() -> Result<()> {
+        let mut py = Heap::new();
+        py.assign("a", s("hello_world"))?;
+        py.assign("b", s("hello world"))?;
+        py.assign("c", join("hel", "lo"))?;
+        let (a, b, c) = (py.lookup("a")?, py.lookup("b")?, py.lookup("c")?);
+        assert!(py.is_interned(a)?);
+        assert!(!py.is_interned(b)?);
+        assert!(!py.is_interned(c)?);
+        Ok(())
+    }
+
+    #[test]
+    fn the_first_interned_string_wins() -> Result<()> {
+        let mut py = Heap::new();
+        // Run time first: the run-time string becomes the interned one.
+        py.assign("r", join("ham", "jam"))?;
+        py.assign("i", name("intern").call([name("r")]))?;
+        py.cell(|py| py.assign("c", s("hamjam")))?;
+        assert!(py.is(name("i"), name("r"))? && py.is(name("c"), name("r"))?);
+        // Compiled first: the constant is the interned one.
+        py.cell(|py| {
+            py.compile([s("spameggs")])?;
+            py.assign("r2", join("spam", "eggs"))?;
+            py.assign("i2", name("intern").call([name("r2")]))
+        })?;
+        assert!(!py.is(name("i2"), name("r2"))?);
+        Ok(())
+    }
+
+    #[test]
+    fn interned_strings_are_mortal() -> Result<()> {
+        let mut py = Heap::new();
+        py.assign("r", join("ba", "con"))?;
+        py.assign("i", name("intern").call([name("r")]))?;
+        py.del("i")?;
+        py.del("r")?; // the last reference: the string leaves the interned dict
+        py.assign("r", add(s("ba"), name("str").call([s("con")])))?;
+        py.assign("i", name("intern").call([name("r")]))?;
+        assert!(
+            py.is(name("i"), name("r"))?,
+            "a new string is interned in its place"
+        );
+        let _ = first;
+        Ok(())
+    }
+
+    #[test]
+    fn one_char_constants_follow_the_startup_interned_strings() -> Result<()> {
+        let mut py = Heap::new();
+        py.assign("a", s("a"))?;
+        py.assign("g", s("g"))?;
+        let first = |t: &str| name("list").call([s(t)]).item(int(0));
+        assert!(!py.is(name("a"), first("abc"))?);
+        assert!(py.is(name("g"), first("ghi"))?);
+        // sys.intern of the singleton returns the start-up string.
+        assert!(py.is(name("intern").call([first("abc")]), name("a"))?);
+        Ok(())
+    }
+
+    #[test]
+    fn string_comparison_cost() -> Result<()> {
+        let mut py = Heap::new();
+        py.assign("a", mul(s("x"), int(1024)))?;
+        py.assign("b", s("").method("join", [mul(list([s("x")]), int(1024))]))?;
+        let distinct = py.compare_str(name("a"), name("b"))?;
+        assert!(distinct.equal && !distinct.by_identity);
+        assert_eq!(distinct.bytes_compared, 1024);
+        let same = py.compare_str(name("a"), name("a"))?;
+        assert!(same.equal && same.by_identity && same.bytes_compared == 0);
+        assert!(py.compare_str(name("a"), int(1)).is_err());
+        Ok(())
+    }
+}
