@@ -540,7 +540,6 @@ mod tests {
             py.is(name("i"), name("r"))?,
             "a new string is interned in its place"
         );
-        let _ = first;
         Ok(())
     }
 
