@@ -367,6 +367,8 @@ pub fn identity_rows() -> Vec<Row> {
         Heading("strings built at run time"),
         Case(s("hello"), join(vec![s("hel"), s("lo")]), RunTime),
         Case(s("hello"), intern(join(vec![s("hel"), s("lo")])), RunTime),
+        Case(s("hello"), add(str_(s("hel")), s("lo")), RunTime),
+        Case(s("hello world"), add(name("a"), s("")), RunTime),
         Case(s("12345"), str_(int(12345)), RunTime),
         Case(str_(int(12345)), str_(int(12345)), RunTime),
         Case(s("1000"), fstr([int(1000)]), RunTime),

@@ -50,6 +50,8 @@ ROWS = [
     ("strings built at run time", None, None),
     ("'hello'", "''.join(['hel', 'lo'])", "run time"),
     ("'hello'", "intern(''.join(['hel', 'lo']))", "run time"),
+    ("'hello'", "str('hel') + 'lo'", "run time"),
+    ("'hello world'", "a + ''", "run time"),
     ("'12345'", "str(12345)", "run time"),
     ("str(12345)", "str(12345)", "run time"),
     ("'1000'", "f'{1000}'", "run time"),
