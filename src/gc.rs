@@ -195,7 +195,7 @@ impl Trace {
 pub struct GcState {
     lists: [List; NUM_LISTS],
     /// Per-generation (threshold, count).
-    thresholds: [usize; NUM_GENERATIONS],
+    thresholds: [i64; NUM_GENERATIONS],
     counts: [usize; NUM_GENERATIONS],
     enabled: bool,
     collecting: bool,
@@ -339,7 +339,7 @@ impl Heap {
     /// the automatic collection when the count passes the threshold.
     pub(crate) fn gc_link(&mut self) {
         self.gc.counts[0] += 1;
-        if self.gc.counts[0] > self.gc.thresholds[0]
+        if self.gc.counts[0] as i64 > self.gc.thresholds[0]
             && self.gc.enabled
             && self.gc.thresholds[0] != 0
             && !self.gc.collecting
@@ -391,12 +391,13 @@ impl Heap {
                 }
             }
             Kind::Instance { class, attrs, .. } => {
-                f(*class);
+                // subtype_traverse: the slots, the inline values or the dict, then the type.
                 match attrs {
                     InstanceAttrs::Inline(vals) => vals.iter().for_each(|(_, v)| f(*v)),
                     InstanceAttrs::Dict(d) => f(*d),
                     InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(_, v)| *v).for_each(&mut f),
                 }
+                f(*class);
             }
             Kind::Type(c) => {
                 f(c.dict);
@@ -824,6 +825,10 @@ impl Heap {
         r
     }
 
+    /// `invoke_gc_callback`: when `gc.callbacks` is not empty, build the `info` dict
+    /// (`{'generation': ..., 'collected': ..., 'uncollectable': ...}`, a real dict object,
+    /// from the dict free list or newly allocated: it moves the generation-0 count like any
+    /// dict) and call each callback with the phase and it.
     fn invoke_callbacks(
         &mut self,
         phase: &'static str,
@@ -838,10 +843,28 @@ impl Heap {
             uncollectable,
         };
         self.gc.log.push(info.clone());
+        if self.gc.callbacks.is_empty() {
+            return;
+        }
+        // Py_BuildValue("{sisnsn}", ...): PyDict_New, then three items.
+        let dict = self.new_dict_untracked();
+        for (k, v) in [
+            ("generation", generation),
+            ("collected", collected),
+            ("uncollectable", uncollectable),
+        ] {
+            let key = self.new_str_runtime(k);
+            let value = self.new_int(v as i128);
+            // A new dict takes any str key: this cannot fail.
+            let _ = self.dict_set(dict, key, value);
+            self.decref(key);
+            self.decref(value);
+        }
         let cbs = self.gc.callbacks.clone();
         for cb in cbs {
             cb(self, &info);
         }
+        self.decref(dict);
     }
 
     /// `gc_collect_generations`: pick the oldest generation over its threshold; a full
@@ -849,7 +872,7 @@ impl Heap {
     /// of the long-lived total.
     fn gc_collect_generations(&mut self) -> usize {
         for i in (0..NUM_GENERATIONS).rev() {
-            if self.gc.counts[i] > self.gc.thresholds[i] {
+            if self.gc.counts[i] as i64 > self.gc.thresholds[i] {
                 if i == NUM_GENERATIONS - 1
                     && self.gc.long_lived_pending < self.gc.long_lived_total / 4
                 {
@@ -932,30 +955,81 @@ impl Heap {
     pub fn gc_isenabled(&self) -> bool {
         self.gc.enabled
     }
-    /// `gc.get_threshold()`
-    pub fn gc_get_threshold(&self) -> (usize, usize, usize) {
+    /// `gc.get_threshold()`. Like every `gc` function that returns a container, it builds
+    /// one (here a 3-tuple, from the tuple free list or newly allocated), which moves the
+    /// generation-0 count as any container does; the model's caller drops it at once.
+    pub fn gc_get_threshold(&mut self) -> (i64, i64, i64) {
         let t = self.gc.thresholds;
+        self.returned_tuple(&t);
         (t[0], t[1], t[2])
     }
-    /// `gc.set_threshold(t0, t1, t2)`; negative values are rejected as CPython's
-    /// argument parsing would (a threshold of 0 disables automatic collection).
-    pub fn gc_set_threshold(&mut self, t0: i64, t1: i64, t2: i64) -> Result<()> {
-        let conv = |v: i64| {
-            usize::try_from(v)
-                .map_err(|_| Error::Value(format!("threshold must be non-negative, got {v}")))
-        };
-        let t = [conv(t0)?, conv(t1)?, conv(t2)?];
+    /// `gc.set_threshold(threshold0[, threshold1[, threshold2]])`: the thresholds given
+    /// change, the others stay. Any C `int` is accepted, as CPython accepts it: a threshold
+    /// of 0 disables automatic collection, a negative one makes every allocation of a
+    /// container start one. A value outside a C `int` (`OverflowError` in CPython) or the
+    /// wrong number of arguments (`TypeError`) is an error, and changes nothing.
+    ///
+    /// `set_threshold` is a `METH_VARARGS` function: the call packs its arguments into a
+    /// tuple (from the free list for that length, or newly allocated), which is counted like
+    /// any container.
+    pub fn gc_set_threshold(&mut self, thresholds: &[i64]) -> Result<()> {
+        if thresholds.is_empty() || thresholds.len() > NUM_GENERATIONS {
+            return Err(Error::Type(format!(
+                "set_threshold expected 1 to 3 arguments, got {}",
+                thresholds.len()
+            )));
+        }
+        self.returned_tuple(thresholds);
+        let mut t = self.gc.thresholds;
+        for (slot, &v) in t.iter_mut().zip(thresholds) {
+            *slot = i32::try_from(v).map(i64::from).map_err(|_| {
+                Error::Value(format!("OverflowError: threshold {v} does not fit a C int"))
+            })?;
+        }
         self.gc.thresholds = t;
         Ok(())
     }
-    /// `gc.get_count()`
-    pub fn gc_get_count(&self) -> (usize, usize, usize) {
+    /// `gc.get_count()`: the counts are read first, then the 3-tuple is built (which may
+    /// itself be counted: see [`Heap::gc_get_threshold`]).
+    pub fn gc_get_count(&mut self) -> (usize, usize, usize) {
         let c = self.gc.counts;
+        self.returned_tuple(&c.map(|v| v as i64));
         (c[0], c[1], c[2])
     }
-    /// `gc.get_stats()`
-    pub fn gc_get_stats(&self) -> [GenStats; NUM_GENERATIONS] {
-        self.gc.stats
+    /// `gc.get_stats()`: a snapshot of the statistics, then the list of three dicts that
+    /// carries them (each from the free lists or newly allocated, then dropped).
+    pub fn gc_get_stats(&mut self) -> [GenStats; NUM_GENERATIONS] {
+        let stats = self.gc.stats;
+        let l = self.new_list_exact(Vec::new());
+        for st in &stats {
+            let d = self.new_dict_untracked();
+            for (k, v) in [
+                ("collections", st.collections),
+                ("collected", st.collected),
+                ("uncollectable", st.uncollectable),
+            ] {
+                let key = self.new_str_runtime(k);
+                let value = self.new_int(i128::from(v));
+                // A new dict takes any str key: this cannot fail.
+                let _ = self.dict_set(d, key, value);
+                self.decref(key);
+                self.decref(value);
+            }
+            self.list_append(l, d);
+        }
+        self.decref(l);
+        stats
+    }
+    /// A tuple of ints that lives only for the call: `Py_BuildValue("(iii)", ...)` for a
+    /// result the model hands back as Rust values (the caller reads it and lets it go), or
+    /// the arguments tuple of a `METH_VARARGS` call. Made and dropped, as CPython does.
+    fn returned_tuple(&mut self, values: &[i64]) {
+        let items: Vec<ObjId> = values
+            .iter()
+            .map(|v| self.new_int(i128::from(*v)))
+            .collect();
+        let t = self.new_tuple_from(items);
+        self.decref(t);
     }
     /// `gc.set_debug(flags)`
     pub fn gc_set_debug(&mut self, flags: u32) {
@@ -966,19 +1040,31 @@ impl Heap {
         Ok(self.get(id)?.gc.tracked && !self.obj(id).is_static)
     }
     /// `gc.get_objects(generation)`: tracked objects (generations 0, 1, 2 in that order).
-    pub fn gc_get_objects(&self, generation: Option<usize>) -> Result<Vec<ObjId>> {
+    /// The result list is a real list while it is filled (it leaves itself out), then
+    /// dropped: the model hands back the objects as handles.
+    pub fn gc_get_objects(&mut self, generation: Option<usize>) -> Result<Vec<ObjId>> {
         let gens: Vec<u8> = match generation {
             None => vec![0, 1, 2],
             Some(g) if g < NUM_GENERATIONS => vec![g as u8],
-            Some(g) => return Err(Error::Value(format!("generation parameter must be less than the number of available generations (3), got {g}"))),
+            Some(g) => {
+                return Err(Error::Value(format!(
+                    "generation parameter must be less than the number of available \
+                     generations (3), got {g}"
+                )))
+            }
         };
-        Ok(gens
+        let result = self.new_list_exact(Vec::new());
+        let objects = gens
             .into_iter()
             .flat_map(|g| self.gl_indices(g))
             .map(|i| self.by_index(i))
-            .collect())
+            .filter(|id| *id != result)
+            .collect();
+        self.decref(result);
+        Ok(objects)
     }
-    /// Whether any tracked object has this `id()`: the seed's `obj_availabilty` loop.
+    /// Whether any tracked object has this `id()`: the seed's `obj_availabilty` loop over
+    /// `gc.get_objects()`, answered without building the list (it moves no count).
     pub fn gc_lists_address(&self, addr: u64) -> bool {
         match self.at_address(addr) {
             Some(id) => {
@@ -1011,10 +1097,10 @@ impl Heap {
     }
     /// `gc.freeze()`: move everything tracked to the permanent generation.
     pub fn gc_freeze(&mut self) {
-        for g in 0..NUM_GENERATIONS as u8 {
-            self.gl_merge(g, PERMANENT);
+        for g in 0..NUM_GENERATIONS {
+            self.gl_merge(g as u8, PERMANENT);
+            self.gc.counts[g] = 0;
         }
-        self.gc.counts[0] = 0;
     }
     /// `gc.unfreeze()`: back into the oldest generation.
     pub fn gc_unfreeze(&mut self) {

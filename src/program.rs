@@ -108,7 +108,7 @@ pub fn apply(h: &mut Heap, op: &Op) -> Result<()> {
         }
         Op::GetDict(x) => h.exec(name(&v(*x)).attr("__dict__")),
         Op::Collect(g) => h.gc_collect(*g as usize).map(|_| ()),
-        Op::SetThreshold(t) => h.gc_set_threshold(*t as i64, 10, 10),
+        Op::SetThreshold(t) => h.gc_set_threshold(&[i64::from(*t), 10, 10]),
         Op::Enable(on) => {
             if *on {
                 h.gc_enable()

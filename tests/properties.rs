@@ -50,7 +50,7 @@ proptest! {
         let mut h = Heap::new();
         prelude(&mut h).unwrap();
         // Small thresholds make automatic collections happen inside the programs.
-        h.gc_set_threshold(5, 2, 2).unwrap();
+        h.gc_set_threshold(&[5, 2, 2]).unwrap();
         reference_model::check(&h).map_err(TestCaseError::fail)?;
         for op in &ops {
             // Errors are expected for invalid steps; what matters is the state after.

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut h = Heap::new();
     prelude(&mut h).expect("the prelude always runs");
-    h.gc_set_threshold(5, 2, 2).expect("valid thresholds");
+    h.gc_set_threshold(&[5, 2, 2]).expect("valid thresholds");
     for op in &ops {
         let _ = apply(&mut h, op);
         if let Err(e) = reference_model::check(&h) {
