@@ -28,7 +28,10 @@
 //! - [`object`]: what an object is (`ob_refcnt`, `ob_type`, per-type payloads)
 //! - [`names`]: names, frames, scopes, calls; [`eval`] and [`expr`]: expressions
 //! - [`containers`]: tuple, list, dict, set; [`classes`]: classes, instances, functions
-//! - [`gc`]: the cycle collector (`gcmodule.c`); [`weakref`]; [`freelist`]
+//! - [`gc`]: the cycle collector (`gcmodule.c`); [`weakref`] and [`weakcontainers`];
+//!   [`freelist`]
+//! - [`leaks`]: what keeps an object alive (`find_backref_chain`); [`loops`]: the `for`
+//!   statement
 //! - [`intern`]: small ints, interned strings, compilation units
 //! - [`sizes`] and [`layout`]: `sys.getsizeof` from 3.11's struct layouts
 //! - [`obmalloc`]: pymalloc's arenas, pools and blocks
@@ -46,6 +49,8 @@ pub mod gc;
 pub mod heap;
 pub mod intern;
 pub mod layout;
+pub mod leaks;
+pub mod loops;
 pub mod names;
 pub mod object;
 pub mod observe;
@@ -54,6 +59,7 @@ pub mod picture;
 pub mod program;
 pub mod sizes;
 pub mod tracemalloc;
+pub mod weakcontainers;
 pub mod weakref;
 
 pub use error::{Error, Result};

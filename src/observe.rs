@@ -98,10 +98,20 @@ impl Heap {
         r
     }
 
-    /// `str(e)`: the text `print(e)` shows (a str's own text, else its repr).
+    /// `str(e)`: the text `print(e)` shows. A str is its own text; an instance whose class
+    /// defines `__str__` or `__repr__` shows what that method returns, also inside a list,
+    /// tuple or dict (whose repr calls each item's `__repr__`); anything else is its repr.
     pub fn str_of_expr(&mut self, e: Expr) -> Result<String> {
-        let r = self.with_value(e, |h, v| h.str_of(v))?;
-        r
+        self.stmt(|h| {
+            let v = h.eval(&e)?;
+            if let Kind::Str { value, .. } = &h.obj(v).kind {
+                return Ok(value.to_string());
+            }
+            if h.user_method(v, "__str__") {
+                return h.call_text_method(v, "__str__");
+            }
+            h.repr_dispatch(v)
+        })
     }
 
     /// `repr(obj)` of an object handle.
@@ -158,6 +168,70 @@ impl Heap {
             },
             _ => format!("<{} object at {:#x}>", self.type_name(id)?, o.addr),
         })
+    }
+
+    /// Whether `v` is an instance whose class defines `method`.
+    fn user_method(&self, v: ObjId, method: &str) -> bool {
+        match &self.obj(v).kind {
+            Kind::Instance { class, .. } => self.class_lookup(*class, method).is_some(),
+            _ => false,
+        }
+    }
+
+    /// Call a method that must return a str (`__repr__`, `__str__`) and take its text.
+    fn call_text_method(&mut self, v: ObjId, method: &str) -> Result<String> {
+        self.incref(v);
+        let r = self.call_method(v, method, Vec::new());
+        self.decref(v);
+        let r = r?;
+        let text = match &self.obj(r).kind {
+            Kind::Str { value, .. } => Ok(value.to_string()),
+            _ => Err(Error::Type(format!(
+                "{method} returned non-string (type {})",
+                self.type_name(r)?
+            ))),
+        };
+        self.decref(r);
+        text
+    }
+
+    /// `repr(v)` calling a user `__repr__` where a class defines one, containers included.
+    fn repr_dispatch(&mut self, v: ObjId) -> Result<String> {
+        if self.user_method(v, "__repr__") {
+            return self.call_text_method(v, "__repr__");
+        }
+        let (open, close, items, pairs) = match &self.obj(v).kind {
+            Kind::List { items, .. } => ("[", "]", items.clone(), false),
+            Kind::Tuple(items) => ("(", ")", items.to_vec(), false),
+            Kind::Dict { entries, .. } => ("{", "}", entries.iter().flat_map(|(k, v)| [*k, *v]).collect(), true),
+            _ => return self.repr(v),
+        };
+        for i in &items {
+            self.incref(*i);
+        }
+        let mut parts = Vec::new();
+        let mut r = Ok(());
+        for i in &items {
+            match self.repr_dispatch(*i) {
+                Ok(p) => parts.push(p),
+                Err(e) => {
+                    r = Err(e);
+                    break;
+                }
+            }
+        }
+        for i in items {
+            self.decref(i);
+        }
+        r?;
+        let body = if pairs {
+            parts.chunks(2).map(|kv| kv.join(": ")).collect::<Vec<_>>().join(", ")
+        } else if open == "(" && parts.len() == 1 {
+            format!("{},", parts[0])
+        } else {
+            parts.join(", ")
+        };
+        Ok(format!("{open}{body}{close}"))
     }
 
     /// `sys.getsizeof(e)`

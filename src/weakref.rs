@@ -1,12 +1,18 @@
-//! Weak references: `weakref.ref`, callbacks, and the weak containers the seeds use.
+//! Weak references: `weakref.ref`, its callbacks, and when they run
+//! (`Objects/weakrefobject.c` and `handle_weakrefs` in `Modules/gcmodule.c`).
 //!
-//! A weak reference does not count: the referent keeps a list of the weakrefs pointing at it
-//! (newest with-callback first, after the shared callback-less one, as 3.11 orders them).
-//! When the referent dies, every weakref to it is cleared and then the callbacks of those
-//! still alive are called, each with its weakref. The collector clears them *before* any
-//! finalizer runs, so a `__del__` can never reach a half-destroyed object through one.
+//! A weak reference does not count: the referent keeps a list of the weakrefs pointing at
+//! it, and that is all. The list is ordered as 3.11 orders it: the shared callback-less ref
+//! first (`weakref.ref(x)` without a callback returns the existing one), then the refs with
+//! callbacks, newest first. When the referent is deallocated every weakref to it is cleared,
+//! then the callbacks of those still alive run in list order, each called with its weakref
+//! (`PyObject_ClearWeakRefs`). The collector clears the weakrefs to all the garbage it found
+//! *before* any finalizer runs, and calls only the callbacks of weakrefs that are not garbage
+//! themselves. `WeakValueDictionary` and `WeakSet` are built on top, in
+//! [`crate::weakcontainers`].
 
 use crate::error::{Error, Result};
+use crate::expr::Expr;
 use crate::heap::Heap;
 use crate::object::{Kind, ObjId, TypeTag};
 
@@ -17,7 +23,16 @@ impl Heap {
             Kind::Instance { class, .. } => {
                 matches!(&self.obj(*class).kind, Kind::Type(c) if c.weakrefable)
             }
-            Kind::Type(_) | Kind::Function(_) | Kind::Set { .. } | Kind::Generator { .. } | Kind::Code { .. } => true,
+            // tp_weaklistoffset != 0: classes, functions, sets and frozensets, generators,
+            // code objects, builtin functions, arrays. Not int, str, tuple, list, dict,
+            // object() or a weakref itself.
+            Kind::Type(_)
+            | Kind::Function(_)
+            | Kind::Set { .. }
+            | Kind::Generator { .. }
+            | Kind::Code { .. }
+            | Kind::Builtin(_)
+            | Kind::Array { .. } => true,
             _ => false,
         }
     }
@@ -52,20 +67,16 @@ impl Heap {
             },
         );
         self.gc_track(wr);
-        // The shared callback-less ref goes first; others right after it (newest first).
-        let list = &mut self.obj_mut(target).weakrefs;
-        if callback.is_none() {
-            list.insert(0, wr);
-        } else {
-            let has_basic = list.first().is_some_and(|_| true);
-            let pos = if has_basic {
-                let first = list[0];
+        // `insert_head` for the shared callback-less ref; `insert_after` it (or at the head,
+        // if there is none) for a ref with a callback: so the list reads basic ref first,
+        // then the refs with callbacks newest first, the order their callbacks run in.
+        let pos = match (callback, self.obj(target).weakrefs.first()) {
+            (None, _) | (Some(_), None) => 0,
+            (Some(_), Some(&first)) => {
                 usize::from(matches!(self.obj(first).kind, Kind::WeakRef { callback: None, .. }))
-            } else {
-                0
-            };
-            self.obj_mut(target).weakrefs.insert(pos, wr);
-        }
+            }
+        };
+        self.obj_mut(target).weakrefs.insert(pos, wr);
         Ok(wr)
     }
 
@@ -123,8 +134,13 @@ impl Heap {
         }
     }
 
-    /// `weakref.getweakrefcount(obj)`
+    /// `weakref.getweakrefcount(obj)` of an object handle.
     pub fn weakref_count(&self, id: ObjId) -> Result<usize> {
         Ok(self.get(id)?.weakrefs.len())
+    }
+
+    /// `weakref.getweakrefcount(e)`: how many weak references point at the value of `e`.
+    pub fn getweakrefcount(&mut self, e: Expr) -> Result<usize> {
+        self.with_value(e, |h, v| h.obj(v).weakrefs.len())
     }
 }
