@@ -100,7 +100,7 @@ pub fn promotion() -> Result<String> {
     py.gc_disable();
     py.assign("x", list([]))?;
     let x = py.lookup("x")?;
-    let mut report = |py: &mut Heap, step: &str| -> Result<()> {
+    let report = |py: &mut Heap, step: &str| -> Result<()> {
         let generation = py
             .gc_generation_of(x)?
             .map_or("-".into(), |g| g.to_string());

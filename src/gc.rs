@@ -1035,9 +1035,19 @@ impl Heap {
     pub fn gc_set_debug(&mut self, flags: u32) {
         self.gc.debug = flags;
     }
+    /// `gc.get_debug()`
+    pub fn gc_get_debug(&self) -> u32 {
+        self.gc.debug
+    }
     /// `gc.is_tracked(obj)`
     pub fn gc_is_tracked(&self, id: ObjId) -> Result<bool> {
         Ok(self.get(id)?.gc.tracked && !self.obj(id).is_static)
+    }
+    /// `gc.is_finalized(obj)`: whether its `__del__` already ran (PEP 442: at most once per
+    /// object, whether the collector or a count reaching zero called it).
+    pub fn gc_is_finalized(&self, id: ObjId) -> Result<bool> {
+        let o = self.get(id)?;
+        Ok(o.tag.is_gc() && o.gc.finalized)
     }
     /// `gc.get_objects(generation)`: tracked objects (generations 0, 1, 2 in that order).
     /// The result list is a real list while it is filled (it leaves itself out), then

@@ -38,11 +38,15 @@ pub struct Frame {
 
 impl Heap {
     /// Run one statement: temporaries pushed while it runs are released when it ends.
+    /// The caller's line is the statement's line for `tracemalloc` ([`Heap::at_caller`]).
+    #[track_caller]
     pub(crate) fn stmt<T>(&mut self, f: impl FnOnce(&mut Heap) -> Result<T>) -> Result<T> {
-        let mark = self.temps.len();
-        let r = f(self);
-        self.release_temps(mark);
-        r
+        self.at_caller(|h| {
+            let mark = h.temps.len();
+            let r = f(h);
+            h.release_temps(mark);
+            r
+        })
     }
 
     /// The compilation unit statements are running in.
@@ -53,6 +57,7 @@ impl Heap {
     // ----- statements ---------------------------------------------------------------------
 
     /// `name = value`: binds in the current function's locals, or in the module's globals.
+    #[track_caller]
     pub fn assign(&mut self, target: &str, value: Expr) -> Result<()> {
         self.stmt(|h| {
             let v = h.eval(&value)?;
@@ -104,6 +109,7 @@ impl Heap {
     }
 
     /// `obj.attr = value`
+    #[track_caller]
     pub fn assign_attr(&mut self, target: Expr, attr: &str, value: Expr) -> Result<()> {
         self.stmt(|h| {
             let o = h.eval(&target)?;
@@ -113,6 +119,7 @@ impl Heap {
     }
 
     /// `del obj.attr`
+    #[track_caller]
     pub fn del_attr(&mut self, target: Expr, attr: &str) -> Result<()> {
         self.stmt(|h| {
             let o = h.eval(&target)?;
@@ -121,6 +128,7 @@ impl Heap {
     }
 
     /// `obj[key] = value`
+    #[track_caller]
     pub fn assign_item(&mut self, target: Expr, key: Expr, value: Expr) -> Result<()> {
         self.stmt(|h| {
             let o = h.eval(&target)?;
@@ -131,11 +139,13 @@ impl Heap {
     }
 
     /// An expression statement: evaluate and discard (`l.append(4)`, `f()`).
+    #[track_caller]
     pub fn exec(&mut self, e: Expr) -> Result<()> {
         self.stmt(|h| h.eval(&e).map(|_| ()))
     }
 
     /// `return value` inside a function body.
+    #[track_caller]
     pub fn ret(&mut self, value: Expr) -> Result<()> {
         if self.frames.is_empty() {
             return Err(Error::Context("'return' outside function".into()));
@@ -153,6 +163,7 @@ impl Heap {
 
     /// Evaluate an expression and keep the result: a new reference the caller owns, to be
     /// given back with [`Heap::release`]. For the statement API, prefer `assign`/`exec`.
+    #[track_caller]
     pub fn eval_owned(&mut self, e: Expr) -> Result<ObjId> {
         self.stmt(|h| {
             let v = h.eval(&e)?;
@@ -170,6 +181,7 @@ impl Heap {
 
     /// Evaluate `e` and look at the result (without keeping it): the closure sees the object
     /// while it sits on the evaluation stack, as a builtin's argument does.
+    #[track_caller]
     pub fn with_value<T>(&mut self, e: Expr, f: impl FnOnce(&Heap, ObjId) -> T) -> Result<T> {
         self.stmt(|h| {
             let v = h.eval(&e)?;
@@ -241,6 +253,26 @@ impl Heap {
         let r = f(self);
         self.module_code = saved;
         self.decref(code);
+        r
+    }
+
+    /// `exec(source, d)`: run statements as their own compilation unit with the dict `d`
+    /// as the module namespace. Names bound go into `d`, and functions defined take `d` as
+    /// their `__globals__`, so a function stored in its own globals is a cycle, as
+    /// `test_gc.test_function` builds. (CPython also stores `__builtins__` in `d`: the
+    /// builtins dict, which lives as long as the interpreter; the model's builtins are not a
+    /// dict object, so that entry is left out. It never becomes garbage either way.)
+    pub fn exec_in<T>(&mut self, d: Expr, f: impl FnOnce(&mut Heap) -> Result<T>) -> Result<T> {
+        let d = self.eval_owned(d)?;
+        if !matches!(self.obj(d).kind, Kind::Dict { .. }) {
+            let ty = self.type_name(d)?;
+            self.decref(d);
+            return Err(Error::Type(format!("exec() globals must be a dict, not {ty}")));
+        }
+        let saved = std::mem::replace(&mut self.globals, d);
+        let r = self.cell(f);
+        self.globals = saved;
+        self.decref(d);
         r
     }
 
@@ -330,8 +362,12 @@ impl Heap {
         }
     }
 
-    /// `sys._getframe()`: materialize the running frame as an object (a new reference).
-    pub(crate) fn getframe(&mut self) -> Result<ObjId> {
+    /// `sys._getframe()`: materialize the running frame as an object. Returns a new
+    /// reference, owned by the caller: bind it (`assign("frame", obj(f))`) and give it back
+    /// with [`Heap::release`]. Once the function returns, the frame object keeps its locals
+    /// alive, so a local bound to the frame makes a cycle (`test_gc.test_frame`). At module
+    /// level there is no function frame to materialize: [`Error::NotModeled`].
+    pub fn getframe(&mut self) -> Result<ObjId> {
         let depth = self.frames.len();
         let Some(frame) = self.frames.last() else {
             return Err(Error::NotModeled(
