@@ -4,87 +4,7 @@
 //! `model_` scenarios print the collector's working state (`gc_refs`, phase by phase),
 //! which CPython computes and throws away: they have no python twin.
 
-use pyheap::gc::{GcMark, Trace, TraceStep};
 use pyheap::prelude::*;
-
-/// Labels for the objects of a trace, so the tables read as names, not addresses.
-type Labels = Vec<(ObjId, String)>;
-
-// ANCHOR: print_trace
-/// Print a traced collection as one small table per phase.
-fn print_trace(py: &mut Heap, trace: &Trace, labels: &Labels) {
-    let label = |id: ObjId| -> String {
-        labels
-            .iter()
-            .find(|(l, _)| *l == id)
-            .map_or_else(|| "?".to_string(), |(_, s)| s.clone())
-    };
-    for phase in &trace.phases {
-        match phase.name {
-            "update_refs" | "subtract_refs" => {
-                py.print(match phase.name {
-                    "update_refs" => "update_refs: copy each ob_refcnt into gc_refs",
-                    _ => "subtract_refs: one less for each reference from inside the generation",
-                });
-                py.print(format!(
-                    "  {:<22}{:>10}{:>9}",
-                    "object", "ob_refcnt", "gc_refs"
-                ));
-                for r in &phase.rows {
-                    py.print(format!(
-                        "  {:<22}{:>10}{:>9}",
-                        label(r.id),
-                        r.refcnt,
-                        r.gc_refs
-                    ));
-                }
-            }
-            "move_unreachable" => {
-                py.print("move_unreachable: scan the list in order");
-                for step in &phase.steps {
-                    py.print(match step {
-                        TraceStep::Reachable { id, gc_refs } => {
-                            format!("  {:<22}gc_refs {gc_refs}: reachable", label(*id))
-                        }
-                        TraceStep::Tentative { id } => {
-                            format!("  {:<22}gc_refs 0: tentatively unreachable", label(*id))
-                        }
-                        TraceStep::MovedBack { id, by } => format!(
-                            "    {} refers to {}: moved back, gc_refs 1",
-                            label(*by),
-                            label(*id)
-                        ),
-                        TraceStep::MarkedReachable { id, by } => format!(
-                            "    {} refers to {}: not scanned yet, gc_refs 0 -> 1",
-                            label(*by),
-                            label(*id)
-                        ),
-                    });
-                }
-                for mark in [GcMark::Reachable, GcMark::TentativelyUnreachable] {
-                    let names: Vec<String> = phase
-                        .rows
-                        .iter()
-                        .filter(|r| r.mark == mark)
-                        .map(|r| label(r.id))
-                        .collect();
-                    py.print(format!("  {mark}: {}", names.join(", ")));
-                }
-            }
-            "handle_weakrefs" => {} // no weak references in these scenarios
-            "delete_garbage" => {
-                let names: Vec<String> = phase
-                    .rows
-                    .iter()
-                    .map(|r| format!("{} (ob_refcnt {})", label(r.id), r.refcnt))
-                    .collect();
-                py.print(format!("delete_garbage: tp_clear on {}", names.join(", ")));
-            }
-            _ => {}
-        }
-    }
-}
-// ANCHOR_END: print_trace
 
 // ANCHOR: model_trace_user_purchase
 /// Seed 001's pair, traced: one `User`/`Purchase_History` pair unreachable, another
@@ -110,7 +30,7 @@ pub fn model_trace_user_purchase() -> Result<String> {
     py.assign("user_1", name("User").call([]))?;
     py.assign("user_2", name("User").call([]))?;
     py.assign("registry", list([name("user_2")]))?;
-    let mut labels: Labels = Vec::new();
+    let mut labels: Vec<(ObjId, String)> = Vec::new();
     for (n, who) in [("user_1", "#1"), ("user_2", "#2")] {
         let user = py.lookup(n)?;
         let ph = py.with_value(name(n).attr("purchase_history"), |_, v| v)?;
@@ -121,8 +41,14 @@ pub fn model_trace_user_purchase() -> Result<String> {
     py.assign("user_1", none())?; // user_1 = None
     py.del("user_2")?; // del user_2: registry still holds it
 
-    let trace = py.gc_collect_traced(0)?; // gc.collect(0)
-    print_trace(&mut py, &trace, &labels);
+    // gc.collect(0), with the model's record of each phase
+    let trace = py.gc_collect_traced(0)?;
+    // Name each object by its label in the tables.
+    let label = |id: ObjId| {
+        let found = labels.iter().find(|(l, _)| *l == id);
+        found.map_or_else(|| "?".to_string(), |(_, s)| s.clone())
+    };
+    py.print(trace.render(label));
     py.print(format!("gc.collect(0) = {}", trace.result));
     for (id, l) in &labels {
         if py.is_alive(*id) {
@@ -151,7 +77,7 @@ pub fn model_trace_links() -> Result<String> {
     py.assign("link_1", name("Link").call([name("link_2")]))?;
     py.assign_attr(name("link_3"), "next_link", name("link_1"))?;
     py.assign("A", name("link_1"))?;
-    let mut labels: Labels = Vec::new();
+    let mut labels: Vec<(ObjId, String)> = Vec::new();
     for n in ["link_1", "link_2", "link_3"] {
         labels.push((py.lookup(n)?, n.to_string()));
     }
@@ -164,7 +90,12 @@ pub fn model_trace_links() -> Result<String> {
     py.del("link_4")?;
 
     let trace = py.gc_collect_traced(0)?;
-    print_trace(&mut py, &trace, &labels);
+    // Name each object by its label in the tables.
+    let label = |id: ObjId| {
+        let found = labels.iter().find(|(l, _)| *l == id);
+        found.map_or_else(|| "?".to_string(), |(_, s)| s.clone())
+    };
+    py.print(trace.render(label));
     py.print(format!("gc.collect(0) = {}", trace.result));
     Ok(py.take_stdout())
 }

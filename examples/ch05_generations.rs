@@ -52,6 +52,42 @@ pub fn count_moves() -> Result<String> {
 }
 // ANCHOR_END: count_moves
 
+// ANCHOR: what_is_tracked
+/// Which objects the collector watches: containers, and not even all of them. A dict
+/// holding only atoms is untracked; a tuple of atoms is untracked by the first collection
+/// that sees it; a dict emptied of containers waits for a full collection.
+pub fn what_is_tracked() -> Result<String> {
+    let mut py = Heap::new();
+    py.class(Class::new("A"))?;
+    py.gc_collect(2)?;
+    py.gc_disable();
+    let row = |py: &mut Heap, what: &str, e: Expr| -> Result<()> {
+        let tracked = py.with_value(e, |h, v| h.gc_is_tracked(v))??;
+        py.print(format!("{what:<34}{}", py_bool(tracked)));
+        Ok(())
+    };
+    row(&mut py, "gc.is_tracked(1)", int(1))?;
+    row(&mut py, "gc.is_tracked('text')", s("text"))?;
+    row(&mut py, "gc.is_tracked([])", list([]))?;
+    row(&mut py, "gc.is_tracked(A())", name("A").call([]))?;
+    py.assign("d", dict([]))?;
+    row(&mut py, "d = {}", name("d"))?;
+    py.assign_item(name("d"), s("a"), int(1))?;
+    row(&mut py, "d['a'] = 1", name("d"))?;
+    py.assign_item(name("d"), s("b"), list([]))?;
+    row(&mut py, "d['b'] = []", name("d"))?;
+    py.exec(name("d").method("clear", []))?;
+    row(&mut py, "d.clear()", name("d"))?;
+    py.assign("x", int(1))?;
+    py.assign("t", tuple([name("x"), s("two")]))?;
+    row(&mut py, "t = (x, 'two')", name("t"))?;
+    py.gc_collect(2)?;
+    row(&mut py, "gc.collect(): d", name("d"))?;
+    row(&mut py, "gc.collect(): t", name("t"))?;
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: what_is_tracked
+
 // ANCHOR: automatic_collections
 /// With the collector enabled, allocating containers starts collections by itself:
 /// generation 0 when its count passes 700, generation 1 every eleventh time.
@@ -295,6 +331,7 @@ pub fn freeze() -> Result<String> {
 /// Every scenario of the chapter, by name.
 pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
     ("count_moves", count_moves),
+    ("what_is_tracked", what_is_tracked),
     ("automatic_collections", automatic_collections),
     ("promotion", promotion),
     ("get_stats", get_stats),

@@ -189,6 +189,82 @@ impl Trace {
     pub fn phase(&self, name: &str) -> Option<&TracePhase> {
         self.phases.iter().find(|p| p.name == name)
     }
+
+    /// The trace as text, one small table per phase, each object named by `label`:
+    /// `gc_refs` after `update_refs` and `subtract_refs`, each decision of
+    /// `move_unreachable` in order, and what `delete_garbage` clears. (`handle_weakrefs`
+    /// is shown only when some object had weak references to clear.)
+    pub fn render(&self, label: impl Fn(ObjId) -> String) -> String {
+        let mut out: Vec<String> = Vec::new();
+        for phase in &self.phases {
+            match phase.name {
+                "update_refs" | "subtract_refs" => {
+                    out.push(
+                        if phase.name == "update_refs" {
+                            "update_refs: copy each ob_refcnt into gc_refs"
+                        } else {
+                            "subtract_refs: one less for each reference from inside the generation"
+                        }
+                        .to_string(),
+                    );
+                    out.push(format!(
+                        "  {:<22}{:>10}{:>9}",
+                        "object", "ob_refcnt", "gc_refs"
+                    ));
+                    for r in &phase.rows {
+                        out.push(format!(
+                            "  {:<22}{:>10}{:>9}",
+                            label(r.id),
+                            r.refcnt,
+                            r.gc_refs
+                        ));
+                    }
+                }
+                "move_unreachable" => {
+                    out.push("move_unreachable: scan the list in order".to_string());
+                    for step in &phase.steps {
+                        out.push(match step {
+                            TraceStep::Reachable { id, gc_refs } => {
+                                format!("  {:<22}gc_refs {gc_refs}: reachable", label(*id))
+                            }
+                            TraceStep::Tentative { id } => {
+                                format!("  {:<22}gc_refs 0: tentatively unreachable", label(*id))
+                            }
+                            TraceStep::MovedBack { id, by } => format!(
+                                "    {} refers to {}: moved back, gc_refs 1",
+                                label(*by),
+                                label(*id)
+                            ),
+                            TraceStep::MarkedReachable { id, by } => format!(
+                                "    {} refers to {}: not scanned yet, gc_refs 0 -> 1",
+                                label(*by),
+                                label(*id)
+                            ),
+                        });
+                    }
+                    for mark in [GcMark::Reachable, GcMark::TentativelyUnreachable] {
+                        let names: Vec<String> = phase
+                            .rows
+                            .iter()
+                            .filter(|r| r.mark == mark)
+                            .map(|r| label(r.id))
+                            .collect();
+                        out.push(format!("  {mark}: {}", names.join(", ")));
+                    }
+                }
+                "delete_garbage" => {
+                    let names: Vec<String> = phase
+                        .rows
+                        .iter()
+                        .map(|r| format!("{} (ob_refcnt {})", label(r.id), r.refcnt))
+                        .collect();
+                    out.push(format!("delete_garbage: tp_clear on {}", names.join(", ")));
+                }
+                _ => {}
+            }
+        }
+        out.join("\n")
+    }
 }
 
 /// The collector's state: `struct _gc_runtime_state`.
@@ -509,6 +585,7 @@ impl Heap {
 
     // ----- the collection -------------------------------------------------------------------
 
+    // ANCHOR: subtract_refs
     /// `update_refs`: gc_refs = ob_refcnt for every object of the list; mark them collecting.
     fn update_refs(&mut self, list: u8) {
         for i in self.gl_indices(list) {
@@ -535,6 +612,9 @@ impl Heap {
         }
     }
 
+    // ANCHOR_END: subtract_refs
+
+    // ANCHOR: move_unreachable
     /// `move_unreachable`: scan the list in order. An object with gc_refs > 0 is reachable:
     /// everything it references is made reachable too (moved back from `unreachable` if it
     /// was tentatively put there). An object with gc_refs == 0 is moved to `unreachable`
@@ -584,6 +664,8 @@ impl Heap {
             self.gc_head_mut(t.index).gc_refs = 1;
         }
     }
+
+    // ANCHOR_END: move_unreachable
 
     fn trace_step(&mut self, step: TraceStep) {
         if let Some(steps) = self.gc.steps.as_mut() {
@@ -754,15 +836,18 @@ impl Heap {
         }
     }
 
+    // ANCHOR: gc_collect_main
     /// `gc_collect_main`: collect `generation` and all younger ones. Returns the number of
     /// unreachable objects found (collected plus uncollectable).
     fn gc_collect_main(&mut self, generation: usize) -> usize {
+        // Update the collection and allocation counters.
         if generation + 1 < NUM_GENERATIONS {
             self.gc.counts[generation + 1] += 1;
         }
         for i in 0..=generation {
             self.gc.counts[i] = 0;
         }
+        // Merge the younger generations into the one being collected.
         for i in 0..generation {
             self.gl_merge(i as u8, generation as u8);
         }
@@ -772,8 +857,10 @@ impl Heap {
         } else {
             young
         };
+        // Everything in `young` that nothing outside it reaches goes to UNREACHABLE.
         self.deduce_unreachable(young, UNREACHABLE);
         self.untrack_tuples(young);
+        // The survivors move to the next generation.
         if young != old {
             if generation == NUM_GENERATIONS - 2 {
                 self.gc.long_lived_pending += self.gc.lists[young as usize].len;
@@ -784,6 +871,7 @@ impl Heap {
             self.gc.long_lived_pending = 0;
             self.gc.long_lived_total = self.gc.lists[young as usize].len;
         }
+        // What is left in UNREACHABLE is garbage: destroy it, in CPython's order.
         self.move_legacy_finalizers();
         let mut m = self.handle_weakrefs(old);
         self.trace_phase(
@@ -809,6 +897,8 @@ impl Heap {
         st.uncollectable += n as u64;
         n + m
     }
+
+    // ANCHOR_END: gc_collect_main
 
     /// `clear_freelists`: give every free-list block back to the allocator.
     fn clear_freelists(&mut self) {
