@@ -288,6 +288,54 @@ pub fn long_lived_rule() -> Result<String> {
 }
 // ANCHOR_END: long_lived_rule
 
+// ANCHOR: model_long_lived_counters
+/// The same run as `long_lived_rule`, showing the two counters behind the rule, which
+/// CPython keeps out of Python's sight: read at the start and the end of every collection
+/// of generations 1 and 2.
+pub fn model_long_lived_counters() -> Result<String> {
+    let mut py = Heap::new();
+    py.gc_disable();
+    let log: Rc<RefCell<Vec<(usize, (usize, usize))>>> = Rc::default();
+    let on_collect = {
+        let log = log.clone();
+        move |py: &mut Heap, info: &CallbackInfo| {
+            if info.generation > 0 {
+                log.borrow_mut().push((info.generation, py.gc_long_lived()));
+            }
+        }
+    };
+    py.gc_add_callback(Rc::new(on_collect));
+    py.gc_freeze();
+    py.assign("base", list([]))?;
+    for _ in 0..800 {
+        py.exec(name("base").method("append", [list([])]))?;
+    }
+    py.assign("keep", list([]))?;
+    py.gc_collect(2)?;
+    let first = log.borrow().len();
+    let (pending, total) = py.gc_long_lived();
+    py.print(format!(
+        "after gc.collect(): long_lived_pending {pending}, long_lived_total {total}"
+    ));
+    py.gc_set_threshold(&[10, 2, 2])?;
+    py.gc_enable();
+    for _ in 0..400 {
+        py.exec(name("keep").method("append", [list([])]))?;
+    }
+    py.gc_disable();
+    // The callback logged (generation, counters) at each start, then at each stop.
+    for pair in log.borrow()[first..].chunks(2) {
+        let (generation, (p0, t0)) = pair[0];
+        let (_, (p1, t1)) = pair[1];
+        py.print(format!(
+            "generation {generation}: long_lived_pending {p0:>3} -> {p1:>3}, \
+             long_lived_total {t0} -> {t1}"
+        ));
+    }
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: model_long_lived_counters
+
 // ANCHOR: freeze
 /// `gc.freeze()` moves everything tracked to a permanent generation that no collection
 /// examines: garbage in it stays until `gc.unfreeze()`.
@@ -337,6 +385,7 @@ pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
     ("get_stats", get_stats),
     ("set_threshold", set_threshold),
     ("long_lived_rule", long_lived_rule),
+    ("model_long_lived_counters", model_long_lived_counters),
     ("freeze", freeze),
 ];
 

@@ -1125,6 +1125,13 @@ impl Heap {
     pub fn gc_set_debug(&mut self, flags: u32) {
         self.gc.debug = flags;
     }
+    /// The full-collection rule's two counters, `(long_lived_pending, long_lived_total)`:
+    /// objects promoted into the oldest generation since the last full collection, and
+    /// objects that survived it. CPython keeps them in its collector state, where Python
+    /// code cannot see them; the model shows them for teaching.
+    pub fn gc_long_lived(&self) -> (usize, usize) {
+        (self.gc.long_lived_pending, self.gc.long_lived_total)
+    }
     /// `gc.get_debug()`
     pub fn gc_get_debug(&self) -> u32 {
         self.gc.debug
