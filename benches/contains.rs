@@ -10,8 +10,11 @@ use pyheap::prelude::*;
 /// `items = list(range(1000))`, `lookup = set(items)`.
 fn heap_with_containers() -> Heap {
     let mut py = Heap::new();
-    py.assign("items", name("list").call([name("range").call([int(1000)])]))
-        .expect("list(range(1000))");
+    py.assign(
+        "items",
+        name("list").call([name("range").call([int(1000)])]),
+    )
+    .expect("list(range(1000))");
     py.assign("lookup", name("set").call([name("items")]))
         .expect("set(items)");
     py
