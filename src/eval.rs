@@ -253,7 +253,11 @@ impl Heap {
                     Kind::Str { value, .. } => value.trim().parse::<i128>().map_err(|_| {
                         Error::Value(format!("invalid literal for int() with base 10: '{value}'"))
                     })?,
-                    _ => return Err(Error::Type("int() argument must be a string or a number".into())),
+                    _ => {
+                        return Err(Error::Type(
+                            "int() argument must be a string or a number".into(),
+                        ))
+                    }
                 };
                 Ok(self.new_int(v))
             }
@@ -266,11 +270,14 @@ impl Heap {
                         self.incref(a);
                         return Ok(a);
                     }
-                    Kind::Str { value, .. } => value
-                        .trim()
-                        .parse::<f64>()
-                        .map_err(|_| Error::Value(format!("could not convert string to float: '{value}'")))?,
-                    _ => return Err(Error::Type("float() argument must be a string or a number".into())),
+                    Kind::Str { value, .. } => value.trim().parse::<f64>().map_err(|_| {
+                        Error::Value(format!("could not convert string to float: '{value}'"))
+                    })?,
+                    _ => {
+                        return Err(Error::Type(
+                            "float() argument must be a string or a number".into(),
+                        ))
+                    }
                 };
                 Ok(self.new_float(v))
             }
@@ -575,4 +582,3 @@ impl Heap {
         }
     }
 }
-
