@@ -491,11 +491,9 @@ impl Heap {
             Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
                 locals.iter().for_each(|(_, v)| f(*v))
             }
-            Kind::WeakRef { callback, .. } => {
-                if let Some(cb) = callback {
-                    f(*cb)
-                }
-            }
+            Kind::WeakRef {
+                callback: Some(cb), ..
+            } => f(*cb),
             Kind::GetSet { owner, .. } => f(*owner),
             _ => {}
         }
@@ -737,10 +735,11 @@ impl Heap {
             if !self.is_alive(id) {
                 continue;
             }
-            if let Kind::WeakRef { target, .. } = &self.obj(id).kind {
-                if let Some(t) = *target {
-                    self.detach_weakref(id, t);
-                }
+            if let Kind::WeakRef {
+                target: Some(t), ..
+            } = self.obj(id).kind
+            {
+                self.detach_weakref(id, t);
             }
             let wrs: Vec<ObjId> = self.obj(id).weakrefs.to_vec();
             for wr in wrs {
