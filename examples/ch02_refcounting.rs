@@ -73,15 +73,17 @@ pub fn returned_from_function() -> Result<String> {
 // ANCHOR_END: returned_from_function
 
 // ANCHOR: constants_hold_references
-/// `x = 300; y = 300` in one compilation unit share one constant, which the code object
-/// also holds; in two units they are two objects.
+/// `x = 300; y = 300` in one compilation unit share one constant, held by the code object
+/// while the unit runs; in two units they are two objects.
 pub fn constants_hold_references() -> Result<String> {
     let mut py = Heap::new();
-    py.assign("x", int(300))?;
-    py.assign("y", int(300))?;
+    py.cell(|py| {
+        py.assign("x", int(300))?; // x = 300
+        py.assign("y", int(300)) //   y = 300, in the same cell
+    })?;
     let same = py.is(name("x"), name("y"))?;
     let n = py.getrefcount(name("x"))?;
-    py.print(format!("one unit:  x is y = {}, getrefcount(x) = {n}", py_bool(same)));
+    py.print(format!("one cell:  x is y = {}, getrefcount(x) = {n}", py_bool(same)));
     py.cell(|py| py.assign("a", int(300)))?; // a cell of its own
     py.cell(|py| py.assign("b", int(300)))?;
     let same = py.is(name("a"), name("b"))?;
