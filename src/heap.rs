@@ -409,10 +409,13 @@ impl Heap {
         let (block, mem) = match self.freelists.pop(tag, request) {
             Some(block) => (block, MemSource::FreeList),
             None => {
+                // gc_alloc: the memory first, then _PyObject_GC_Link, which may run a
+                // collection; blocks it frees cannot be this object's.
+                let block = self.alloc.malloc(request);
                 if tag.is_gc() {
                     self.gc_link();
                 }
-                (self.alloc.malloc(request), MemSource::Malloc)
+                (block, MemSource::Malloc)
             }
         };
         self.tracer.on_alloc(block, request, mem);
