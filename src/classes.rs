@@ -277,7 +277,15 @@ impl Heap {
                     InstanceAttrs::Dict(d) => self.dict_get_str(*d, attr),
                     InstanceAttrs::Slots(sl) => sl.iter().find(|(k, _)| &**k == attr).and_then(|(_, v)| *v),
                 };
-                own.or_else(|| self.class_lookup(*class, attr))
+                match (own, self.class_lookup(*class, attr)) {
+                    (Some(v), _) => Some(v),
+                    // A function found on the class is a descriptor: func_descr_get binds it
+                    // to the instance (PyMethod_New), a new object each time.
+                    (None, Some(f)) if matches!(self.obj(f).kind, Kind::Function(_)) => {
+                        return Ok(self.new_method(f, o));
+                    }
+                    (None, v) => v,
+                }
             }
             Kind::Type(_) => self.class_lookup(o, attr),
             Kind::Function(f) => f.dict.and_then(|d| self.dict_get_str(d, attr)),
@@ -293,6 +301,15 @@ impl Heap {
                 attr: attr.to_string(),
             }),
         }
+    }
+
+    /// `PyMethod_New(func, self)`: a bound method, holding both (a new reference).
+    pub(crate) fn new_method(&mut self, func: ObjId, self_: ObjId) -> ObjId {
+        self.incref(func);
+        self.incref(self_);
+        let m = self.alloc(TypeTag::Method, Kind::Method { func, self_ });
+        self.gc_track(m);
+        m
     }
 
     /// `o.__dict__` on an instance: materializes the dict from the inline values (3.11's

@@ -206,6 +206,15 @@ impl Heap {
                 r
             }
             Kind::Function(_) => self.call_function(f, args),
+            Kind::Method { func, self_ } => {
+                // method_vectorcall: the function, with self in front of the arguments.
+                let (func, self_) = (*func, *self_);
+                self.incref(self_);
+                let mut full = Vec::with_capacity(args.len() + 1);
+                full.push(self_);
+                full.extend(args);
+                self.call_function(func, full)
+            }
             Kind::Type(_) => self.instantiate(f, args),
             Kind::WeakRef { target, .. } => {
                 let t = *target;

@@ -495,6 +495,11 @@ impl Heap {
                 callback: Some(cb), ..
             } => f(*cb),
             Kind::GetSet { owner, .. } => f(*owner),
+            // method_traverse (a method has no tp_clear: clearing its instance breaks the cycle)
+            Kind::Method { func, self_ } => {
+                f(*func);
+                f(*self_);
+            }
             _ => {}
         }
     }

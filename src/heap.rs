@@ -706,6 +706,11 @@ impl Heap {
                 }
             }
             Kind::GetSet { owner, .. } => release.push(*owner),
+            Kind::Method { func, self_ } => {
+                // method_dealloc: im_func, then im_self.
+                release.push(*func);
+                release.push(*self_);
+            }
             Kind::Array { items_addr, .. } => buffers.push(std::mem::take(items_addr)),
             _ => {}
         }

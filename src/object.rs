@@ -63,6 +63,8 @@ pub enum TypeTag {
     WeakRef,
     /// `getset_descriptor` (a class's `__dict__` and `__weakref__` descriptors)
     GetSetDescriptor,
+    /// `method`: a function bound to an instance
+    Method,
     /// `builtin_function_or_method`
     Builtin,
     /// `generator`
@@ -95,6 +97,7 @@ impl TypeTag {
             TypeTag::Frame => "frame",
             TypeTag::WeakRef => "weakref.ReferenceType",
             TypeTag::GetSetDescriptor => "getset_descriptor",
+            TypeTag::Method => "method",
             TypeTag::Builtin => "builtin_function_or_method",
             TypeTag::Generator => "generator",
             TypeTag::Array => "array.array",
@@ -117,6 +120,7 @@ impl TypeTag {
                 | TypeTag::Frame
                 | TypeTag::WeakRef
                 | TypeTag::GetSetDescriptor
+                | TypeTag::Method
                 | TypeTag::Generator
         )
     }
@@ -286,6 +290,14 @@ pub enum Kind {
         name: Rc<str>,
         /// The class it belongs to.
         owner: ObjId,
+    },
+    /// A bound method (`PyMethodObject`): what `instance.function_attribute` gives when
+    /// it is not called at once (a call `o.m()` binds nothing: 3.11's `LOAD_METHOD`).
+    Method {
+        /// `__func__`: the function found on the class.
+        func: ObjId,
+        /// `__self__`: the instance it is bound to.
+        self_: ObjId,
     },
     /// A built-in callable.
     Builtin(BuiltinFn),

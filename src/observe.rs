@@ -162,6 +162,19 @@ impl Heap {
             Kind::Type(c) => format!("<class '__main__.{}'>", c.name),
             Kind::Instance { .. } => format!("<__main__.{} object at {:#x}>", self.type_name(id)?, o.addr),
             Kind::Function(f) => format!("<function {} at {:#x}>", f.name, o.addr),
+            // method_repr: `<bound method Class.name of repr(self)>` (the function's
+            // __qualname__, here its class and name).
+            Kind::Method { func, self_ } => {
+                let fname = match &self.obj(*func).kind {
+                    Kind::Function(f) => f.name.to_string(),
+                    _ => "?".to_string(),
+                };
+                format!(
+                    "<bound method {}.{fname} of {}>",
+                    self.type_name(*self_)?,
+                    self.repr(*self_)?
+                )
+            }
             Kind::WeakRef { target, .. } => match target {
                 Some(t) => format!("<weakref at {:#x}; to '{}' at {:#x}>", o.addr, self.type_name(*t)?, self.obj(*t).addr),
                 None => format!("<weakref at {:#x}; dead>", o.addr),

@@ -39,6 +39,7 @@ pub fn alloc_request(tag: TypeTag, kind: &Kind) -> usize {
         Kind::Array { typecode, .. } => layout::array_sizeof(*typecode, 0).unwrap_or(64),
         Kind::WeakRef { .. } => 16 + WEAKREF_BASICSIZE,
         Kind::GetSet { .. } => 16 + GETSET_BASICSIZE,
+        Kind::Method { .. } => 16 + METHOD_BASICSIZE,
         Kind::Type(_) => 16 + HEAPTYPE_BASICSIZE,
         Kind::Code { .. } => CODE_BASICSIZE,
         Kind::Frame { .. } => 16 + FRAME_BASICSIZE,
@@ -52,6 +53,8 @@ pub fn alloc_request(tag: TypeTag, kind: &Kind) -> usize {
 
 /// `sizeof(PyWeakReference)`: head, wr_object, wr_callback, hash, prev, next, vectorcall.
 const WEAKREF_BASICSIZE: usize = 16 + 6 * 8;
+/// `sizeof(PyMethodObject)`: head, im_func, im_self, im_weakreflist, vectorcall.
+const METHOD_BASICSIZE: usize = 16 + 4 * 8;
 /// `sizeof(PyGetSetDescrObject)`: head, d_type, d_name, d_qualname, d_getset.
 const GETSET_BASICSIZE: usize = 16 + 4 * 8;
 /// `sizeof(PyHeapTypeObject)` on 3.11 64-bit (a big block: served by the system allocator).
