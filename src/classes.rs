@@ -545,10 +545,13 @@ impl Heap {
                 self.incref(v);
                 Ok(v)
             }
-            (TypeTag::Set, "add") if args.len() == 1 => {
-                self.set_add(o, args[0]);
-                return Ok(self.new_none());
-            }
+            (TypeTag::Set, "add") if args.len() == 1 => match self.check_hashable(args[0]) {
+                Ok(()) => {
+                    self.set_add(o, args[0]);
+                    return Ok(self.new_none());
+                }
+                Err(e) => Err(e),
+            },
             (TypeTag::Str, "join") if args.len() == 1 => {
                 let sep = self.str_of(o)?;
                 let parts = self.iterate(args[0])?;

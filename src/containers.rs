@@ -177,9 +177,12 @@ impl Heap {
         }
     }
 
-    fn check_hashable(&self, k: ObjId) -> Result<()> {
-        match self.obj(k).tag {
-            TypeTag::List | TypeTag::Dict | TypeTag::Set => Err(Error::Type(format!(
+    /// `hash(k)` would succeed: lists, dicts and sets are unhashable, and so is a tuple
+    /// holding one anywhere inside (`tuplehash` hashes every item).
+    pub(crate) fn check_hashable(&self, k: ObjId) -> Result<()> {
+        match (&self.obj(k).kind, self.obj(k).tag) {
+            (Kind::Tuple(items), _) => items.iter().try_for_each(|i| self.check_hashable(*i)),
+            (_, TypeTag::List | TypeTag::Dict | TypeTag::Set) => Err(Error::Type(format!(
                 "unhashable type: '{}'",
                 self.obj(k).tag.name()
             ))),

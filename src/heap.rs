@@ -524,13 +524,14 @@ impl Heap {
         slot.obj = None;
         slot.generation = slot.generation.wrapping_add(1);
         self.free_slots.push(id.index);
-        self.tracer.on_free(block);
         if self.freelists.push(tag, request, block) {
-            // Kept for reuse: the memory is untouched, the gen-0 count is not decremented.
+            // Kept for reuse: the memory is untouched, the gen-0 count is not decremented,
+            // and the block is still allocated, so tracemalloc still traces it.
         } else {
             if is_gc {
                 self.gc_unlink();
             }
+            self.tracer.on_free(block);
             let _ = self.alloc.free(block);
         }
     }
@@ -540,6 +541,7 @@ impl Heap {
         if is_gc {
             self.gc_unlink();
         }
+        self.tracer.on_free(block);
         let _ = self.alloc.free(block);
     }
 

@@ -40,6 +40,7 @@
 #![deny(missing_docs)]
 
 pub mod classes;
+pub mod comprehension;
 pub mod containers;
 pub mod error;
 pub mod eval;
@@ -56,6 +57,7 @@ pub mod object;
 pub mod observe;
 pub mod obmalloc;
 pub mod picture;
+pub mod profiler;
 pub mod program;
 pub mod sizes;
 pub mod tracemalloc;
@@ -69,6 +71,7 @@ pub use object::ObjId;
 /// Everything a chapter needs: `use pyheap::prelude::*;`
 pub mod prelude {
     pub use crate::classes::Class;
+    pub use crate::comprehension::{dict_comp, list_comp};
     pub use crate::error::{Error, Result};
     pub use crate::expr::{
         add, boolean, contains, dict, float, int, list, mul, name, none, obj, s, set, tuple, Expr,

@@ -12,6 +12,7 @@ use crate::sizes;
 impl Heap {
     /// `sys.getrefcount(e)`: the count while `e` sits on the stack as the argument, one
     /// more than the references the program holds.
+    #[track_caller]
     pub fn getrefcount(&mut self, e: Expr) -> Result<i64> {
         let (rc, is_static) = self.with_value(e, |h, v| {
             let o = h.obj(v);
@@ -34,16 +35,19 @@ impl Heap {
     }
 
     /// `id(e)`
+    #[track_caller]
     pub fn id(&mut self, e: Expr) -> Result<u64> {
         self.with_value(e, |h, v| h.obj(v).addr)
     }
 
     /// `hex(id(e))`
+    #[track_caller]
     pub fn hex_id(&mut self, e: Expr) -> Result<String> {
         Ok(format!("{:#x}", self.id(e)?))
     }
 
     /// `a is b`
+    #[track_caller]
     pub fn is(&mut self, a: Expr, b: Expr) -> Result<bool> {
         self.stmt(|h| {
             let x = h.eval(&a)?;
@@ -54,6 +58,7 @@ impl Heap {
 
     /// `a == b` for the built-in value types (identity for everything else, as
     /// `object.__eq__` does).
+    #[track_caller]
     pub fn eq(&mut self, a: Expr, b: Expr) -> Result<bool> {
         self.stmt(|h| {
             let x = h.eval(&a)?;
@@ -63,6 +68,7 @@ impl Heap {
     }
 
     /// `a in b`
+    #[track_caller]
     pub fn contains(&mut self, a: Expr, b: Expr) -> Result<bool> {
         self.stmt(|h| {
             let r = h.eval(&crate::expr::contains(a, b))?;
@@ -93,6 +99,7 @@ impl Heap {
     }
 
     /// `repr(e)`
+    #[track_caller]
     pub fn repr_of(&mut self, e: Expr) -> Result<String> {
         let r = self.with_value(e, |h, v| h.repr(v))?;
         r
@@ -101,6 +108,7 @@ impl Heap {
     /// `str(e)`: the text `print(e)` shows. A str is its own text; an instance whose class
     /// defines `__str__` or `__repr__` shows what that method returns, also inside a list,
     /// tuple or dict (whose repr calls each item's `__repr__`); anything else is its repr.
+    #[track_caller]
     pub fn str_of_expr(&mut self, e: Expr) -> Result<String> {
         self.stmt(|h| {
             let v = h.eval(&e)?;
@@ -248,6 +256,7 @@ impl Heap {
     }
 
     /// `sys.getsizeof(e)`
+    #[track_caller]
     pub fn getsizeof(&mut self, e: Expr) -> Result<usize> {
         self.with_value(e, |h, v| sizes::getsizeof(h, v))
     }

@@ -21,7 +21,7 @@ pub fn preheader(tag: TypeTag, managed_dict: bool) -> usize {
 /// separately allocated buffers not).
 pub fn alloc_request(tag: TypeTag, kind: &Kind) -> usize {
     match kind {
-        Kind::Int(v) => layout::int_sizeof(*v),
+        Kind::Int(v) => int_alloc_request(*v),
         Kind::Float(_) => layout::float_sizeof(),
         Kind::Str { value, .. } => layout::str_sizeof(value),
         Kind::Bytes(b) => layout::bytes_sizeof(b.len()),
@@ -49,6 +49,22 @@ pub fn alloc_request(tag: TypeTag, kind: &Kind) -> usize {
         TypeTag::Object => layout::object_sizeof(),
         _ => 0,
     })
+}
+
+/// Bytes 3.11 asks `PyObject_Malloc` for when it makes an int at run time (`range`
+/// iteration, arithmetic, `len()`): a value of one 30-bit digit comes from
+/// `_PyLong_FromMedium`, which allocates a whole `PyLongObject` (its `sizeof`, the header and
+/// one digit padded to 8: 32 bytes); a longer one from `_PyLong_New(ndigits)`, which asks for
+/// the header and the digits exactly. `sys.getsizeof` counts the digits only (28 for one
+/// digit); tracemalloc records the request. (The parser's `PyLong_FromString`, which 3.11
+/// uses for literals and `int("...")`, goes through `_PyLong_New` and asks for 28; the model
+/// makes every int the run-time way. Both requests take one 32-byte pymalloc block.)
+pub fn int_alloc_request(v: i128) -> usize {
+    if layout::int_ndigits(v) <= 1 {
+        (layout::PY_LONG_DIGITS_OFFSET + layout::DIGIT).next_multiple_of(layout::PTR)
+    } else {
+        layout::int_sizeof(v)
+    }
 }
 
 /// `sizeof(PyWeakReference)`: head, wr_object, wr_callback, hash, prev, next, vectorcall.
@@ -137,6 +153,7 @@ pub fn getsizeof(h: &Heap, id: ObjId) -> usize {
         Kind::Array {
             typecode, allocated, ..
         } => layout::array_sizeof(*typecode, *allocated).unwrap_or(64),
+        Kind::Int(v) => layout::int_sizeof(*v),
         Kind::Bool(b) => layout::bool_sizeof(*b),
         Kind::None => 16,
         _ if o.is_static => alloc_request(o.tag, &o.kind),
