@@ -249,6 +249,55 @@ pub fn older_generation_keeps_alive() -> Result<String> {
 }
 // ANCHOR_END: older_generation_keeps_alive
 
+// ANCHOR: challenges
+/// Small cycles to predict before running: the answers to the chapter's challenges.
+pub fn challenges() -> Result<String> {
+    let mut py = Heap::new();
+    py.class(Class::new("A"))?;
+    py.gc_collect(2)?;
+    py.gc_disable();
+    let report = |py: &mut Heap, n: u32| -> Result<()> {
+        let found = py.gc_collect(2)?;
+        py.print(format!("{n}. gc.collect() = {found}"));
+        Ok(())
+    };
+    // 1. l = []; l.append(l); l.append(l); del l
+    py.assign("l", list([]))?;
+    py.exec(name("l").method("append", [name("l")]))?;
+    py.exec(name("l").method("append", [name("l")]))?;
+    py.del("l")?;
+    report(&mut py, 1)?;
+    // 2. d = {}; t = (d,); l = [t]; d['l'] = l; del d, t, l
+    py.assign("d", dict([]))?;
+    py.assign("t", tuple([name("d")]))?;
+    py.assign("l", list([name("t")]))?;
+    py.assign_item(name("d"), s("l"), name("l"))?;
+    py.del("d")?;
+    py.del("t")?;
+    py.del("l")?;
+    report(&mut py, 2)?;
+    // 3. a = A(); a.d = {'me': a}; del a
+    py.assign("a", name("A").call([]))?;
+    py.assign_attr(name("a"), "d", dict([(s("me"), name("a"))]))?;
+    py.del("a")?;
+    report(&mut py, 3)?;
+    // 4. def f(): pass; f.me = f; del f
+    py.def("f", &[], body(|_| Ok(())))?;
+    py.assign_attr(name("f"), "me", name("f"))?;
+    py.del("f")?;
+    report(&mut py, 4)?;
+    // 5. a = []; b = [a]; a.append(b); keep = (b,); del a, b
+    py.assign("a", list([]))?;
+    py.assign("b", list([name("a")]))?;
+    py.exec(name("a").method("append", [name("b")]))?;
+    py.assign("keep", tuple([name("b")]))?;
+    py.del("a")?;
+    py.del("b")?;
+    report(&mut py, 5)?;
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: challenges
+
 /// Every scenario of the chapter, by name.
 pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
     ("model_trace_user_purchase", model_trace_user_purchase),
@@ -256,6 +305,7 @@ pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
     ("what_collect_returns", what_collect_returns),
     ("devguide_links", devguide_links),
     ("older_generation_keeps_alive", older_generation_keeps_alive),
+    ("challenges", challenges),
 ];
 
 #[allow(dead_code)]
