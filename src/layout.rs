@@ -162,6 +162,23 @@ pub fn int_sizeof_for_bits(bits: u64) -> usize {
     int_sizeof_for_ndigits(int_ndigits_for_bits(bits))
 }
 
+/// `sizeof(PyLongObject)`: the var head and the one-element `ob_digit[1]`, padded to pointer
+/// alignment (24 + 4 → 32). `_PyLong_FromMedium` requests this for every one-digit int made
+/// at run time (`PyLong_FromLong`, medium-int arithmetic), though `getsizeof` says 28.
+pub const SIZEOF_PY_LONG_OBJECT: usize = align_up(PY_LONG_DIGITS_OFFSET + DIGIT, PTR);
+
+/// Bytes requested for an int created at run time with value `v`: `_PyLong_FromMedium`
+/// (`sizeof(PyLongObject)`) for one-digit values, `_PyLong_New(ndigits)` (`offsetof(ob_digit)
+/// + ndigits * 4`) for larger ones. (-5..=256 are static small ints, never allocated.)
+pub fn int_block_request(v: i128) -> usize {
+    let nd = int_ndigits(v);
+    if nd <= 1 {
+        SIZEOF_PY_LONG_OBJECT
+    } else {
+        int_sizeof_for_ndigits(nd)
+    }
+}
+
 fn int_sizeof_for_ndigits(ndigits: usize) -> usize {
     PY_LONG_DIGITS_OFFSET.saturating_add(ndigits.max(1).saturating_mul(DIGIT))
 }
@@ -1336,8 +1353,15 @@ pub fn array_allocated_from_sequence(n: usize) -> usize {
 /// One allocation CPython makes for an object, for [`block_request`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Block<'a> {
-    /// `_PyLong_New(ndigits)` for this value (small ints -5..=256 are static).
+    /// A run-time int of this value ([`int_block_request`]: 32 for one digit, else
+    /// `_PyLong_New(ndigits)`; small ints -5..=256 are static). Multi-digit arithmetic can
+    /// ask for more than the normalized result needs: `x_add` allocates `size_a + 1` digits
+    /// (`(1 << 60) + 1` requests 40, not 36), `x_mul` `size_a + size_b`; use
+    /// [`Block::IntDigits`] for those.
     Int(i128),
+    /// `_PyLong_New(ndigits)` itself (`offsetof(ob_digit) + max(ndigits, 1) * 4`), as used by
+    /// multi-digit arithmetic and `int(str)`.
+    IntDigits(usize),
     /// `PyFloat_FromDouble` (a free list may serve it).
     Float,
     /// `PyComplex_FromCComplex`.
@@ -1405,13 +1429,15 @@ pub enum Block<'a> {
 ///   whose sum is `getsizeof` (a dict's values array also has its byte prefix, which
 ///   `getsizeof` leaves out; an instance's values array is not counted by `getsizeof(obj)`
 ///   at all; a class's shared keys are counted by nobody);
-/// - an int always has at least one digit allocated (same as `getsizeof` since 3.11.2);
+/// - a one-digit int made at run time asks for `sizeof(PyLongObject)` = 32 where `getsizeof`
+///   says 28 (`_PyLong_FromMedium`);
 /// - static singletons (small ints, `()`, `''`, `b''`, `True`/`False`) are never allocated,
 ///   and free lists (float, tuple, list, dict, 8-slot unicode keys) reuse blocks: the
 ///   caller decides whether a request happens at all.
 pub fn block_request(block: Block<'_>) -> usize {
     match block {
-        Block::Int(v) => int_sizeof(v),
+        Block::Int(v) => int_block_request(v),
+        Block::IntDigits(n) => int_sizeof_for_ndigits(n),
         Block::Float => PY_FLOAT_OBJECT,
         Block::Complex => PY_COMPLEX_OBJECT,
         Block::Str(s) => str_sizeof(s),
@@ -1470,6 +1496,11 @@ mod tests {
         assert_eq!(INTERP_FRAME_LOCALSPLUS_OFFSET, 72);
         assert_eq!(FRAME_SPECIALS_SIZE, 9);
         assert_eq!(ARRAY_OBJECT, 64);
+        assert_eq!(SIZEOF_PY_LONG_OBJECT, 32);
+        assert_eq!(block_request(Block::Int(1000)), 32);
+        assert_eq!(block_request(Block::Int(1 << 30)), 32);
+        assert_eq!(block_request(Block::Int(1 << 60)), 36);
+        assert_eq!(int_sizeof(1000), 28);
         assert_eq!(dict_sizeof(&DictShape::empty()), 64);
         assert_eq!(tuple_sizeof(0), 40);
     }
