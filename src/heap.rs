@@ -314,9 +314,6 @@ impl Heap {
         self.slots.len() - self.free_slots.len()
     }
 
-    pub(crate) fn slot_count(&self) -> usize {
-        self.slots.len()
-    }
 
     /// `id(x)`
     pub fn id_of(&self, id: ObjId) -> Result<u64> {
@@ -624,6 +621,14 @@ impl Heap {
         let mut buffers: Vec<u64> = Vec::new();
         let mut after = None;
         let mut release: Vec<ObjId> = Vec::new();
+        let inline_order = match &self.obj(id).kind {
+            Kind::Instance {
+                class,
+                attrs: InstanceAttrs::Inline(vals),
+                ..
+            } => self.inline_values_in_key_order(*class, vals),
+            _ => Vec::new(),
+        };
         let o = self.obj_mut(id);
         match &mut o.kind {
             Kind::Tuple(items) => {
@@ -664,7 +669,9 @@ impl Heap {
                         release.extend(slots.drain(..).filter_map(|(_, v)| v))
                     }
                     InstanceAttrs::Inline(values) => {
-                        release.extend(values.drain(..).map(|(_, v)| v))
+                        // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
+                        values.clear();
+                        release.extend(inline_order)
                     }
                     InstanceAttrs::Dict(d) => release.push(*d),
                 }

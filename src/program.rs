@@ -124,7 +124,7 @@ pub fn apply(h: &mut Heap, op: &Op) -> Result<()> {
 /// Decode bytes into operations (for the fuzzer): one tag byte, then its operands.
 pub fn decode(mut data: &[u8]) -> Vec<Op> {
     let mut ops = Vec::new();
-    let mut next = |data: &mut &[u8]| -> Option<u8> {
+    let next = |data: &mut &[u8]| -> Option<u8> {
         let (b, rest) = data.split_first()?;
         *data = rest;
         Some(*b)
