@@ -83,6 +83,46 @@ pub fn whole_cycle() -> Result<String> {
 }
 // ANCHOR_END: whole_cycle
 
+// ANCHOR: release_order
+/// Freed by reference counting, an instance releases its attributes in the order of its
+/// class's shared keys: the order in which the class's instances first set each name, not
+/// the order this instance set them in.
+pub fn release_order() -> Result<String> {
+    let mut py = Heap::new();
+    py.gc_collect(2)?;
+    py.gc_disable();
+    py.class(
+        Class::new("Noisy")
+            .method(
+                "__init__",
+                &["self", "name"],
+                body(|py| py.assign_attr(name("self"), "name", name("name"))),
+            )
+            .method(
+                "__del__",
+                &["self"],
+                body(|py| {
+                    let n = py.str_of_expr(name("self").attr("name"))?;
+                    py.print(format!("  __del__ {n}"));
+                    Ok(())
+                }),
+            ),
+    )?;
+    py.class(Class::new("Holder"))?;
+    py.assign("first", name("Holder").call([]))?;
+    py.assign_attr(name("first"), "x", name("Noisy").call([s("first.x")]))?;
+    py.assign_attr(name("first"), "y", name("Noisy").call([s("first.y")]))?;
+    py.assign("second", name("Holder").call([]))?;
+    py.assign_attr(name("second"), "y", name("Noisy").call([s("second.y")]))?;
+    py.assign_attr(name("second"), "x", name("Noisy").call([s("second.x")]))?;
+    py.print("del first");
+    py.del("first")?;
+    py.print("del second");
+    py.del("second")?;
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: release_order
+
 // ANCHOR: finalizer_order
 /// In a collection, finalizers run in the order of the unreachable list. When every object
 /// of the cycle is garbage from the start, that is the order they were created in.
@@ -178,7 +218,9 @@ pub fn order_after_rescue() -> Result<String> {
     py.del("a")?;
     py.del("b")?;
     let n = py.gc_collect(2)?;
-    py.print(format!("a -> b -> c -> a, only c named: gc.collect() = {n}"));
+    py.print(format!(
+        "a -> b -> c -> a, only c named: gc.collect() = {n}"
+    ));
     py.print("del c");
     py.del("c")?;
     let n = py.gc_collect(2)?;
@@ -228,7 +270,10 @@ pub fn model_order_trace() -> Result<String> {
         shown.join(" ")
     };
     let mut out = String::new();
-    for step in ["first collection, c still named", "second collection, after del c"] {
+    for step in [
+        "first collection, c still named",
+        "second collection, after del c",
+    ] {
         if step.starts_with("second") {
             py.del("c")?;
         }
@@ -236,8 +281,15 @@ pub fn model_order_trace() -> Result<String> {
         out += &py.take_stdout();
         let trace = py.gc_collect_traced(2)?;
         let finalizers = py.take_stdout(); // what the __del__ methods printed
-        let phase = |n: &str| trace.phase(n).ok_or_else(|| Error::Context(format!("no {n} phase")));
-        py.print(format!("  generation list (a, b, c only): {}", names(&phase("update_refs")?.rows)));
+        let phase = |n: &str| {
+            trace
+                .phase(n)
+                .ok_or_else(|| Error::Context(format!("no {n} phase")))
+        };
+        py.print(format!(
+            "  generation list (a, b, c only): {}",
+            names(&phase("update_refs")?.rows)
+        ));
         py.print("  move_unreachable:");
         for s in &phase("move_unreachable")?.steps {
             let line = match *s {
@@ -248,7 +300,9 @@ pub fn model_order_trace() -> Result<String> {
                     label(id).map(|n| format!("{n}: gc_refs = 0, tentatively unreachable"))
                 }
                 TraceStep::MovedBack { id, by } => match (label(id), label(by)) {
-                    (Some(n), Some(b)) => Some(format!("{n}: moved back to the end ({b} refers to it)")),
+                    (Some(n), Some(b)) => {
+                        Some(format!("{n}: moved back to the end ({b} refers to it)"))
+                    }
                     _ => None,
                 },
                 TraceStep::MarkedReachable { .. } => None,
@@ -258,7 +312,10 @@ pub fn model_order_trace() -> Result<String> {
             }
         }
         let rows = &phase("handle_weakrefs")?.rows;
-        py.print(format!("  unreachable list, as finalize_garbage walks it: [{}]", names(rows)));
+        py.print(format!(
+            "  unreachable list, as finalize_garbage walks it: [{}]",
+            names(rows)
+        ));
         out += &py.take_stdout();
         out += &finalizers;
         py.print(format!("  gc.collect() = {}", trace.result));
@@ -446,10 +503,14 @@ pub fn not_guaranteed() -> Result<String> {
 }
 // ANCHOR_END: not_guaranteed
 
+/// A scenario: its name (shared by its snapshot and python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name.
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("refcount_zero", refcount_zero),
     ("whole_cycle", whole_cycle),
+    ("release_order", release_order),
     ("finalizer_order", finalizer_order),
     ("order_after_rescue", order_after_rescue),
     ("model_order_trace", model_order_trace),

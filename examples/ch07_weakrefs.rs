@@ -21,10 +21,15 @@ pub fn weakref_basics() -> Result<String> {
     py.print(format!("sys.getrefcount(node) = {n}"));
     py.assign("r", name("ref").call([name("node")]))?; // r = weakref.ref(node)
     let n = py.getrefcount(name("node"))?;
-    py.print(format!("r = weakref.ref(node); sys.getrefcount(node) = {n}"));
+    py.print(format!(
+        "r = weakref.ref(node); sys.getrefcount(node) = {n}"
+    ));
     let same = py.is(name("r").call([]), name("node"))?;
     let value = py.str_of_expr(name("r").call([]).attr("value"))?;
-    py.print(format!("r() is node: {}, r().value = {value}", py_bool(same)));
+    py.print(format!(
+        "r() is node: {}, r().value = {value}",
+        py_bool(same)
+    ));
     let n = py.getweakrefcount(name("node"))?;
     py.print(format!("weakref.getweakrefcount(node) = {n}"));
     let shown = py.repr_of(name("r"))?;
@@ -57,7 +62,10 @@ pub fn callbacks() -> Result<String> {
             body(move |py| {
                 let same = py.is(name("wr"), name(r))?;
                 let target = py.str_of_expr(name("wr").call([]))?;
-                py.print(format!("  {callback}(wr): wr is {r}: {}, wr() = {target}", py_bool(same)));
+                py.print(format!(
+                    "  {callback}(wr): wr is {r}: {}, wr() = {target}",
+                    py_bool(same)
+                ));
                 Ok(())
             }),
         )?;
@@ -156,17 +164,18 @@ pub fn cleared_first() -> Result<String> {
     let mut py = Heap::new();
     py.gc_collect(2)?;
     py.gc_disable();
-    py.class(
-        Class::new("Watched").method(
-            "__del__",
-            &["self"],
-            body(|py| {
-                let alive = py.is(name("r").call([]), name("self"))?;
-                py.print(format!("  Watched.__del__: r() is self: {}", py_bool(alive)));
-                Ok(())
-            }),
-        ),
-    )?;
+    py.class(Class::new("Watched").method(
+        "__del__",
+        &["self"],
+        body(|py| {
+            let alive = py.is(name("r").call([]), name("self"))?;
+            py.print(format!(
+                "  Watched.__del__: r() is self: {}",
+                py_bool(alive)
+            ));
+            Ok(())
+        }),
+    ))?;
     py.print("freed by reference counting:");
     py.assign("w", name("Watched").call([]))?;
     py.assign("r", name("ref").call([name("w")]))?;
@@ -242,7 +251,11 @@ pub fn garbage_weakref() -> Result<String> {
     py.assign_attr(name("a"), "other", name("b"))?;
     py.assign_attr(name("b"), "other", name("a"))?;
     // a.watch is inside the cycle; outside is a global name.
-    py.assign_attr(name("a"), "watch", name("ref").call([name("b"), name("on_watch")]))?;
+    py.assign_attr(
+        name("a"),
+        "watch",
+        name("ref").call([name("b"), name("on_watch")]),
+    )?;
     py.assign("outside", name("ref").call([name("b"), name("on_outside")]))?;
     py.del("a")?;
     py.del("b")?;
@@ -289,7 +302,9 @@ pub fn weak_cache() -> Result<String> {
     py.print(format!("a is b: {}, len(cache) = {len}", py_bool(same)));
     let n = py.getrefcount(name("a"))?;
     let w = py.getweakrefcount(name("a"))?;
-    py.print(format!("sys.getrefcount(a) = {n}, weakref.getweakrefcount(a) = {w}"));
+    py.print(format!(
+        "sys.getrefcount(a) = {n}, weakref.getweakrefcount(a) = {w}"
+    ));
     py.print("del a, b");
     py.del("a")?;
     py.del("b")?;
@@ -407,13 +422,19 @@ pub fn not_weakrefable() -> Result<String> {
     })?;
     py.assign("r", name("ref").call([name("WeakPoint").call([])]))?;
     let dead = py.is(name("r").call([]), none())?;
-    py.print(format!("weakref.ref(WeakPoint()) works; r() is None: {}", py_bool(dead)));
+    py.print(format!(
+        "weakref.ref(WeakPoint()) works; r() is None: {}",
+        py_bool(dead)
+    ));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: not_weakrefable
 
+/// A scenario: its name (shared by its snapshot and python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name.
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("weakref_basics", weakref_basics),
     ("callbacks", callbacks),
     ("node_with_weak", node_with_weak),

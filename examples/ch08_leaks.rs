@@ -25,14 +25,23 @@ pub fn leaky_class() -> Result<String> {
                     py.assign_attr(name("self"), "name", name("name"))?;
                     py.assign_attr(name("self"), "ref", none())?;
                     // LeakyClass.instances.append(self)  # Keeps reference!
-                    py.exec(name("LeakyClass").attr("instances").method("append", [name("self")]))
+                    py.exec(
+                        name("LeakyClass")
+                            .attr("instances")
+                            .method("append", [name("self")]),
+                    )
                 }),
             )
             .method(
                 "__repr__",
                 &["self"],
                 // return f"LeakyClass({self.name})"
-                body(|py| py.ret(add(add(s("LeakyClass("), name("self").attr("name")), s(")")))),
+                body(|py| {
+                    py.ret(add(
+                        add(s("LeakyClass("), name("self").attr("name")),
+                        s(")"),
+                    ))
+                }),
             ),
     )?;
     py.assign("obj1", name("LeakyClass").call([s("obj1")]))?;
@@ -78,18 +87,14 @@ pub fn count_instances() -> Result<String> {
     let mut py = Heap::new();
     py.gc_collect(2)?;
     py.gc_disable();
-    py.class(
-        Class::new("Request")
-            .attr("log", list([]))
-            .method(
-                "__init__",
-                &["self", "path"],
-                body(|py| {
-                    py.assign_attr(name("self"), "path", name("path"))?;
-                    py.exec(name("Request").attr("log").method("append", [name("self")]))
-                }),
-            ),
-    )?;
+    py.class(Class::new("Request").attr("log", list([])).method(
+        "__init__",
+        &["self", "path"],
+        body(|py| {
+            py.assign_attr(name("self"), "path", name("path"))?;
+            py.exec(name("Request").attr("log").method("append", [name("self")]))
+        }),
+    ))?;
     py.def(
         "handle",
         &["path"],
@@ -110,7 +115,9 @@ pub fn count_instances() -> Result<String> {
         py.exec(name("handle").call([fstr([s("/page/"), name("step")])]))?;
         let done = py.str_of_expr(add(name("step"), int(1)))?;
         let n = count(py)?;
-        py.print(format!("requests handled: {done}, Request objects alive: {n}"));
+        py.print(format!(
+            "requests handled: {done}, Request objects alive: {n}"
+        ));
         Ok(())
     })?;
     py.exec(name("Request").attr("log").method("clear", []))?;
@@ -137,14 +144,23 @@ pub fn backref_chain() -> Result<String> {
                     py.assign_attr(name("self"), "name", name("name"))?;
                     py.assign_attr(name("self"), "ref", none())?;
                     // LeakyClass.instances.append(self)  # Keeps reference!
-                    py.exec(name("LeakyClass").attr("instances").method("append", [name("self")]))
+                    py.exec(
+                        name("LeakyClass")
+                            .attr("instances")
+                            .method("append", [name("self")]),
+                    )
                 }),
             )
             .method(
                 "__repr__",
                 &["self"],
                 // return f"LeakyClass({self.name})"
-                body(|py| py.ret(add(add(s("LeakyClass("), name("self").attr("name")), s(")")))),
+                body(|py| {
+                    py.ret(add(
+                        add(s("LeakyClass("), name("self").attr("name")),
+                        s(")"),
+                    ))
+                }),
             ),
     )?;
     py.assign("obj1", name("LeakyClass").call([s("obj1")]))?;
@@ -190,7 +206,11 @@ pub fn nonleaky_fix() -> Result<String> {
                     py.assign_attr(name("self"), "name", name("name"))?;
                     py.assign_attr(name("self"), "ref", none())?;
                     let r = name("ref").call([name("self")]);
-                    py.exec(name("NonLeakyClass").attr("_instances").method("append", [r]))
+                    py.exec(
+                        name("NonLeakyClass")
+                            .attr("_instances")
+                            .method("append", [r]),
+                    )
                 }),
             )
             .method(
@@ -249,8 +269,11 @@ pub fn nonleaky_fix() -> Result<String> {
 }
 // ANCHOR_END: nonleaky_fix
 
+/// A scenario: its name (shared by its snapshot and python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name.
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("leaky_class", leaky_class),
     ("count_instances", count_instances),
     ("backref_chain", backref_chain),

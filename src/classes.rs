@@ -312,6 +312,28 @@ impl Heap {
         m
     }
 
+    /// An instance's inline values in the order CPython goes through them when it visits
+    /// (`_PyObject_VisitInstanceAttributes`), clears (`_PyObject_ClearInstanceAttributes`)
+    /// or frees them (`_PyObject_FreeInstanceAttributes`): the order of the class's shared
+    /// keys, that is, the order in which any instance first set each name, not the order this
+    /// instance set them (which only its `__dict__` follows).
+    pub(crate) fn inline_values_in_key_order(
+        &self,
+        class: ObjId,
+        vals: &[(Rc<str>, ObjId)],
+    ) -> Vec<ObjId> {
+        let keys: &[Rc<str>] = match &self.obj(class).kind {
+            Kind::Type(c) => &c.cached_keys,
+            _ => &[],
+        };
+        let mut ordered: Vec<(usize, ObjId)> = vals
+            .iter()
+            .map(|(k, v)| (keys.iter().position(|c| c == k).unwrap_or(usize::MAX), *v))
+            .collect();
+        ordered.sort_by_key(|(i, _)| *i);
+        ordered.into_iter().map(|(_, v)| v).collect()
+    }
+
     /// `o.__dict__` on an instance: materializes the dict from the inline values (3.11's
     /// `make_dict_from_instance_attributes`); untracked unless a value may be tracked.
     pub(crate) fn instance_dict(&mut self, o: ObjId) -> Result<ObjId> {

@@ -469,7 +469,10 @@ impl Heap {
             Kind::Instance { class, attrs, .. } => {
                 // subtype_traverse: the slots, the inline values or the dict, then the type.
                 match attrs {
-                    InstanceAttrs::Inline(vals) => vals.iter().for_each(|(_, v)| f(*v)),
+                    InstanceAttrs::Inline(vals) => self
+                        .inline_values_in_key_order(*class, vals)
+                        .into_iter()
+                        .for_each(&mut f),
                     InstanceAttrs::Dict(d) => f(*d),
                     InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(_, v)| *v).for_each(&mut f),
                 }
@@ -511,6 +514,14 @@ impl Heap {
         let mut buffers = Vec::new();
         let mut weak_target = None;
         let empty = self.statics.empty_tuple;
+        let inline_order = match &self.obj(id).kind {
+            Kind::Instance {
+                class,
+                attrs: InstanceAttrs::Inline(vals),
+                ..
+            } => self.inline_values_in_key_order(*class, vals),
+            _ => Vec::new(),
+        };
         match &mut self.obj_mut(id).kind {
             Kind::List {
                 items,
@@ -540,7 +551,11 @@ impl Heap {
                 InstanceAttrs::Slots(sl) => {
                     release.extend(sl.iter_mut().filter_map(|(_, v)| v.take()))
                 }
-                InstanceAttrs::Inline(vals) => release.extend(vals.drain(..).map(|(_, v)| v)),
+                InstanceAttrs::Inline(vals) => {
+                    // _PyObject_ClearInstanceAttributes: in the class's shared-keys order.
+                    vals.clear();
+                    release.extend(inline_order);
+                }
                 InstanceAttrs::Dict(d) => {
                     // Py_CLEAR(*dictptr): the instance goes back to having no attributes.
                     release.push(*d);

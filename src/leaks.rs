@@ -9,6 +9,22 @@
 //! `gc.get_referrers(obj)` ([`Heap::gc_get_referrers`]) lists the tracked objects whose
 //! `tp_traverse` visits it, and `objgraph.find_backref_chain` walks those referrers
 //! breadth first until it reaches a root ([`Heap::find_backref_chain`]).
+//!
+//! ```
+//! use pyheap::prelude::*;
+//!
+//! let mut py = Heap::new();
+//! py.assign("registry", list([]))?;
+//! py.exec(name("registry").method("append", [list([])]))?; // a list no name refers to
+//! let leaked = py.eval_owned(name("registry").item(int(0)))?;
+//! let chain = py.find_backref_chain(leaked)?; // root first, the object last
+//! let types = chain.iter().map(|o| py.type_name(*o)).collect::<Result<Vec<_>>>()?;
+//! assert_eq!(types, ["dict", "list", "list"]);
+//! assert_eq!(py.reference_name(chain[0], chain[1])?.as_deref(), Some("['registry']"));
+//! assert_eq!(py.reference_name(chain[1], chain[2])?.as_deref(), Some("[0]"));
+//! py.release(leaked)?;
+//! # Ok::<(), pyheap::Error>(())
+//! ```
 
 use std::collections::{HashMap, VecDeque};
 
@@ -80,7 +96,12 @@ impl Heap {
     /// key, or in some way the model does not name).
     pub fn reference_name(&self, src: ObjId, dst: ObjId) -> Result<Option<String>> {
         self.get(dst)?;
-        let position = |items: &[ObjId]| items.iter().position(|i| *i == dst).map(|i| format!("[{i}]"));
+        let position = |items: &[ObjId]| {
+            items
+                .iter()
+                .position(|i| *i == dst)
+                .map(|i| format!("[{i}]"))
+        };
         Ok(match &self.get(src)?.kind {
             Kind::Dict { entries, .. } => match entries.iter().find(|(_, v)| *v == dst) {
                 Some((k, _)) => Some(format!("[{}]", self.repr(*k)?)),
@@ -89,8 +110,14 @@ impl Heap {
             Kind::List { items, .. } => position(items),
             Kind::Tuple(items) => position(items),
             Kind::Instance { class, attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => vals.iter().find(|(_, v)| *v == dst).map(|(k, _)| format!(".{k}")),
-                InstanceAttrs::Slots(sl) => sl.iter().find(|(_, v)| *v == Some(dst)).map(|(k, _)| format!(".{k}")),
+                InstanceAttrs::Inline(vals) => vals
+                    .iter()
+                    .find(|(_, v)| *v == dst)
+                    .map(|(k, _)| format!(".{k}")),
+                InstanceAttrs::Slots(sl) => sl
+                    .iter()
+                    .find(|(_, v)| *v == Some(dst))
+                    .map(|(k, _)| format!(".{k}")),
                 InstanceAttrs::Dict(d) if *d == dst => Some(".__dict__".into()),
                 InstanceAttrs::Dict(_) => None,
             }

@@ -4,6 +4,20 @@
 //! iterable for as long as it runs, so reference counts observed inside and after a loop are
 //! CPython's: the item is referenced by the variable (and nothing else the loop made), and
 //! the last item stays bound when the loop ends.
+//!
+//! ```
+//! use pyheap::prelude::*;
+//!
+//! let mut py = Heap::new();
+//! py.assign("total", int(0))?;
+//! // for x in [1, 2, 3]: total = total + x
+//! py.for_each("x", list([int(1), int(2), int(3)]), |py| {
+//!     py.assign("total", add(name("total"), name("x")))
+//! })?;
+//! assert_eq!(py.repr_of(name("total"))?, "6");
+//! assert_eq!(py.repr_of(name("x"))?, "3"); // the loop variable stays bound
+//! # Ok::<(), pyheap::Error>(())
+//! ```
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -64,7 +78,8 @@ impl Heap {
             }
         };
         let Some(start_len) = sized(self) else {
-            // Generators, ranges, strings: their items are made as the loop goes.
+            // Generators, ranges, strings: new ints and one-character strings, which the
+            // model makes before the loop starts rather than one per step.
             for v in self.iterate(it)? {
                 let bound = self.bind(target, v);
                 self.decref(v);
@@ -80,10 +95,14 @@ impl Heap {
                 Kind::List { items, .. } => items.get(i).copied(),
                 Kind::Tuple(items) => items.get(i).copied(),
                 Kind::Dict { .. } if resized => {
-                    return Err(Error::Lookup("RuntimeError: dictionary changed size during iteration".into()))
+                    return Err(Error::Lookup(
+                        "RuntimeError: dictionary changed size during iteration".into(),
+                    ))
                 }
                 Kind::Set { .. } if resized => {
-                    return Err(Error::Lookup("RuntimeError: Set changed size during iteration".into()))
+                    return Err(Error::Lookup(
+                        "RuntimeError: Set changed size during iteration".into(),
+                    ))
                 }
                 Kind::Dict { entries, .. } => entries.get(i).map(|(k, _)| *k),
                 Kind::Set { items, .. } => items.get(i).copied(),
@@ -95,5 +114,4 @@ impl Heap {
             i += 1;
         }
     }
-
 }

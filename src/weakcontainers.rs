@@ -22,9 +22,42 @@
 //!   present when the loop starts and skips those whose referent has died since, which is
 //!   what the guard guarantees for removals.
 //!
+//! - The methods' functions have `__main__`'s globals as their `__globals__` (CPython's have
+//!   the weakref module's), which shows only in `gc.get_referrers(globals())`.
+//!
 //! Python spells `len(c)`, `k in c`, `c[k]` and `c[k] = v`; the model has no dunder dispatch
 //! for its syntax helpers, so a chapter calls the methods those spellings call:
 //! `name("c").method("__len__", [])`, `"__contains__"`, `"__getitem__"`, `"__setitem__"`.
+//!
+//! ```
+//! use pyheap::prelude::*;
+//!
+//! let mut py = Heap::new();
+//! py.from_weakref_import(&["WeakValueDictionary", "WeakSet"])?;
+//! py.class(Class::new("Image"))?;
+//! py.assign("cache", name("WeakValueDictionary").call([]))?;
+//! py.assign("img", name("Image").call([]))?;
+//! py.exec(name("cache").method("__setitem__", [s("logo"), name("img")]))?; // cache['logo'] = img
+//! assert_eq!(py.getrefcount(name("img"))?, 2); // the cache adds no reference...
+//! assert_eq!(py.getweakrefcount(name("img"))?, 1); // ...only a weak one
+//! assert_eq!(py.repr_of(name("cache").method("__len__", []))?, "1");
+//! assert!(py.is(name("cache").method("__getitem__", [s("logo")]), name("img"))?);
+//!
+//! py.assign("seen", name("WeakSet").call([]))?;
+//! py.exec(name("seen").method("add", [name("img")]))?;
+//! py.exec(name("seen").method("add", [name("img")]))?; // the same object: one entry
+//! assert_eq!(py.repr_of(name("seen").method("__len__", []))?, "1");
+//!
+//! py.del("img")?; // freed: both callbacks remove their entries
+//! assert_eq!(py.repr_of(name("cache").method("__len__", []))?, "0");
+//! assert_eq!(py.repr_of(name("cache").method("get", [s("logo")]))?, "None");
+//! assert_eq!(py.repr_of(name("seen").method("__len__", []))?, "0");
+//!
+//! // Values must be weakly referenceable, as in CPython.
+//! let err = py.exec(name("cache").method("__setitem__", [s("n"), int(1)])).unwrap_err();
+//! assert_eq!(err.to_string(), "TypeError: cannot create weak reference to 'int' object");
+//! # Ok::<(), pyheap::Error>(())
+//! ```
 
 use std::rc::Rc;
 
@@ -148,11 +181,14 @@ impl Heap {
 
     /// The live members of a weak container (a WeakSet's items, a WeakValueDictionary's
     /// keys whose values are alive), each as a new reference, in the container's order:
-    /// what iterating over it yields. Used by [`Heap::for_each`].
+    /// what `len()` counts and `keys()` lists.
     pub(crate) fn weak_container_members(&mut self, container: ObjId) -> Result<Vec<ObjId>> {
-        let kind = self
-            .weak_container_kind(container)
-            .ok_or_else(|| Error::Type(format!("{} is not a weak container", self.describe(container))))?;
+        let kind = self.weak_container_kind(container).ok_or_else(|| {
+            Error::Type(format!(
+                "{} is not a weak container",
+                self.describe(container)
+            ))
+        })?;
         let mut out = Vec::new();
         for (k, wr) in self.weak_entries(container)? {
             if let Some(target) = self.weakref_target(wr)? {
@@ -171,9 +207,16 @@ impl Heap {
     /// WeakValueDictionary's) and weakref, as new references, so none disappears while a
     /// loop runs (the job of CPython's `_IterationGuard`). Give them back with
     /// [`Heap::weak_container_release`].
-    pub(crate) fn weak_container_entries(&mut self, container: ObjId) -> Result<Vec<(Option<ObjId>, ObjId)>> {
-        self.weak_container_kind(container)
-            .ok_or_else(|| Error::Type(format!("{} is not a weak container", self.describe(container))))?;
+    pub(crate) fn weak_container_entries(
+        &mut self,
+        container: ObjId,
+    ) -> Result<Vec<(Option<ObjId>, ObjId)>> {
+        self.weak_container_kind(container).ok_or_else(|| {
+            Error::Type(format!(
+                "{} is not a weak container",
+                self.describe(container)
+            ))
+        })?;
         let entries = self.weak_entries(container)?;
         for (k, wr) in &entries {
             if let Some(k) = k {
@@ -186,7 +229,11 @@ impl Heap {
 
     /// What one step of iterating yields for an entry (a new reference), or `None` if its
     /// referent has died: the key for a WeakValueDictionary, the item for a WeakSet.
-    pub(crate) fn weak_container_member(&mut self, key: Option<ObjId>, wr: ObjId) -> Result<Option<ObjId>> {
+    pub(crate) fn weak_container_member(
+        &mut self,
+        key: Option<ObjId>,
+        wr: ObjId,
+    ) -> Result<Option<ObjId>> {
         let Some(target) = self.weakref_target(wr)? else {
             return Ok(None);
         };
@@ -214,7 +261,10 @@ impl Heap {
         let data = self.weak_data(container)?;
         let found = match &mut self.obj_mut(data).kind {
             Kind::Dict { entries, .. } => entries.iter().position(|(_, v)| *v == wr).map(Ok),
-            Kind::Set { items, .. } => items.iter().position(|w| *w == wr).map(|i| Err(items.remove(i))),
+            Kind::Set { items, .. } => items
+                .iter()
+                .position(|w| *w == wr)
+                .map(|i| Err(items.remove(i))),
             _ => None,
         };
         match found {
@@ -225,7 +275,9 @@ impl Heap {
         Ok(())
     }
 
-    /// Find a live entry: the position of the key (dict) or of a weakref to `item` (set).
+    /// Find an entry: a WeakValueDictionary's entry for the key `probe` (its value may be
+    /// dead), or a WeakSet's weakref to the live object `probe`. Returns the entry's
+    /// position and its weakref.
     fn weak_find(&mut self, container: ObjId, probe: ObjId) -> Result<Option<(usize, ObjId)>> {
         let kind = self.weak_container_kind(container);
         for (i, (k, wr)) in self.weak_entries(container)?.into_iter().enumerate() {
@@ -241,7 +293,7 @@ impl Heap {
     }
 }
 
-/// The instance a method was called on, and the container's kind check.
+/// The instance a method was called on (`self`).
 fn this(py: &mut Heap) -> Result<ObjId> {
     py.lookup("self")
 }
@@ -378,11 +430,10 @@ fn weak_set_class() -> Class {
                 if py.weak_find(me, item)?.is_some() {
                     return Ok(());
                 }
-                py.exec(
-                    name("self")
-                        .attr("data")
-                        .method("add", [name("ref").call([name("item"), name("self").attr("_remove")])]),
-                )
+                py.exec(name("self").attr("data").method(
+                    "add",
+                    [name("ref").call([name("item"), name("self").attr("_remove")])],
+                ))
             }),
         )
         .method(

@@ -48,9 +48,12 @@ impl Heap {
         }
         let callback = callback.filter(|cb| *cb != self.statics.none);
         if callback.is_none() {
-            let existing = self.obj(target).weakrefs.iter().copied().find(|w| {
-                matches!(self.obj(*w).kind, Kind::WeakRef { callback: None, .. })
-            });
+            let existing = self
+                .obj(target)
+                .weakrefs
+                .iter()
+                .copied()
+                .find(|w| matches!(self.obj(*w).kind, Kind::WeakRef { callback: None, .. }));
             if let Some(w) = existing {
                 self.incref(w);
                 return Ok(w);
@@ -72,9 +75,10 @@ impl Heap {
         // then the refs with callbacks newest first, the order their callbacks run in.
         let pos = match (callback, self.obj(target).weakrefs.first()) {
             (None, _) | (Some(_), None) => 0,
-            (Some(_), Some(&first)) => {
-                usize::from(matches!(self.obj(first).kind, Kind::WeakRef { callback: None, .. }))
-            }
+            (Some(_), Some(&first)) => usize::from(matches!(
+                self.obj(first).kind,
+                Kind::WeakRef { callback: None, .. }
+            )),
         };
         self.obj_mut(target).weakrefs.insert(pos, wr);
         Ok(wr)
@@ -130,7 +134,10 @@ impl Heap {
     pub fn weakref_target(&self, wr: ObjId) -> Result<Option<ObjId>> {
         match &self.get(wr)?.kind {
             Kind::WeakRef { target, .. } => Ok(*target),
-            _ => Err(Error::Type(format!("{} is not a weak reference", self.describe(wr)))),
+            _ => Err(Error::Type(format!(
+                "{} is not a weak reference",
+                self.describe(wr)
+            ))),
         }
     }
 
