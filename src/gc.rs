@@ -399,6 +399,16 @@ impl Heap {
         self.gl_append(0, id.index);
     }
 
+    /// Track an object the interpreter made at start-up directly in the oldest generation,
+    /// where start-up's own collections have put it by the time a program's first line runs
+    /// (`__main__.__dict__` is in generation 2 then).
+    pub(crate) fn gc_track_old(&mut self, id: ObjId) {
+        self.gc_track(id);
+        if self.obj(id).gc.tracked {
+            self.gl_move(id.index, (NUM_GENERATIONS - 1) as u8);
+        }
+    }
+
     /// `_PyObject_GC_UNTRACK`
     pub(crate) fn gc_untrack(&mut self, id: ObjId) {
         if !self.obj(id).gc.tracked {
@@ -726,6 +736,10 @@ impl Heap {
     fn untrack_dicts(&mut self, list: u8) {
         for i in self.gl_indices(list) {
             let id = self.by_index(i);
+            if id == self.globals {
+                // `__main__.__dict__` holds `__builtins__`, a module: it is never untracked.
+                continue;
+            }
             if let Kind::Dict { entries, .. } = &self.obj(id).kind {
                 if entries
                     .iter()

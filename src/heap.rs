@@ -164,8 +164,9 @@ impl Heap {
         }
         // __main__'s namespace and the module's compilation unit live for the whole run.
         h.globals = h.new_dict_untracked();
-        // `__main__.__dict__` holds `__builtins__`, a module: CPython tracks it from start-up.
-        h.gc_track(h.globals);
+        // `__main__.__dict__` holds `__builtins__`, a module: CPython tracks it from start-up,
+        // and it is in generation 2 by the time a program's first line runs.
+        h.gc_track_old(h.globals);
         h.module_code = h.new_code("<module>");
         h
     }
