@@ -60,3 +60,36 @@ fn run_python_prints_with_a_fixed_hash_seed() {
         assert_eq!(out, "0 1\n");
     }
 }
+
+/// The book includes every snapshot's body with `{{#include ../../snapshots/NAME.snap:5:}}`:
+/// a header of any other length would cut or pad the output shown in the book.
+#[test]
+fn every_snapshot_body_starts_on_line_5() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return; // no snapshots yet
+    };
+    let mut bad = Vec::new();
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "snap") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let body = common::SNAPSHOT_BODY_LINE;
+        let header_ok = lines.first() == Some(&"---")
+            && lines.get(body - 2) == Some(&"---")
+            && !lines[1..body - 2].contains(&"---");
+        if !header_ok {
+            bad.push(path.display().to_string());
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "these snapshots' bodies do not start on line {} (header must be ---, source:, \
+         expression:, ---):\n{}",
+        common::SNAPSHOT_BODY_LINE,
+        bad.join("\n")
+    );
+}

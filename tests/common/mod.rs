@@ -2,7 +2,7 @@
 //! (or `#[path = "../common/mod.rs"] mod common;` from a subdirectory module).
 //!
 //! - [`snapshot_settings`]: insta settings that keep every snapshot in the top-level
-//!   `snapshots/` folder, named by the snapshot name alone.
+//!   `snapshots/` folder, named by the snapshot name alone, with its body on line 5.
 //! - [`python3`] and [`run_python`]: run a python twin under the real CPython 3.11. Without a
 //!   python3 the comparison is skipped locally, and fails when `CI=true`.
 //! - [`mask_addresses`] and [`assert_matches_cpython`]: compare the model's output with
@@ -17,17 +17,26 @@ use std::sync::OnceLock;
 pub const CPYTHON_VERSION: (u32, u32) = (3, 11);
 
 /// Settings for `insta`: snapshots live in `<workspace>/snapshots/NAME.snap`, without the
-/// test module's name in front and without the asserted expression in the header (so a
-/// snapshot's body always starts on line 5, where the book includes it from).
+/// test module's name in front.
 ///
-/// Use as `common::snapshot_settings().bind(|| insta::assert_snapshot!(name, value))`.
+/// The asserted expression stays in the header on purpose: with it the header is exactly
+/// four lines (`---`, `source:`, `expression:`, `---`), so a snapshot's body starts on
+/// line 5, where the book includes it from (`{{#include ../../snapshots/NAME.snap:5:}}`).
+/// `set_omit_expression(true)` would make the header three lines and every such include
+/// would silently lose the output's first line. `tests/common_selftest.rs` checks the
+/// header of every snapshot file.
+///
+/// Use as `common::snapshot_settings().bind(|| insta::assert_snapshot!(name, value))`,
+/// with a short expression (a variable name) as the value.
 pub fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
     settings
 }
+
+/// The line a snapshot's body starts on (1-based): the book includes snapshots from here.
+pub const SNAPSHOT_BODY_LINE: usize = 5;
 
 /// True when the tests run in CI (`CI=true`, as `.ci/run` is called): then the CPython
 /// comparison is required, not optional.
