@@ -175,6 +175,8 @@ pub fn cascade() -> Result<String> {
 /// is reused.
 pub fn freed_memory() -> Result<String> {
     let mut py = Heap::new();
+    py.gc_collect(2)?; // gc.collect()
+    py.gc_disable(); //   gc.disable(): nothing else may be freed in between
     py.class(Class::new("Thing"))?;
     py.assign("t", name("Thing").call([]))?;
     let address = py.id(name("t"))?;

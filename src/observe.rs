@@ -91,6 +91,10 @@ impl Heap {
                             .any(|(k2, v2)| self.keys_equal(*k, *k2) && self.values_equal(*v, *v2))
                     })
             }
+            (Kind::Tuple(a), Kind::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(p, q)| self.values_equal(*p, *q))
+            }
+            (Kind::Float(a), Kind::Float(b)) => a == b,
             (Kind::Set { items: a, .. }, Kind::Set { items: b, .. }) => {
                 a.len() == b.len() && a.iter().all(|p| b.iter().any(|q| self.keys_equal(*p, *q)))
             }
@@ -255,46 +259,10 @@ impl Heap {
         Ok(format!("{open}{body}{close}"))
     }
 
-    /// `sys.getsizeof(e)`
+    /// `sys.getsizeof(e)` ([`Error::NotModeled`] for code and frame objects).
     #[track_caller]
     pub fn getsizeof(&mut self, e: Expr) -> Result<usize> {
-        self.with_value(e, |h, v| sizes::getsizeof(h, v))
-    }
-
-    /// `sys.getsizeof` of an object handle.
-    pub fn sizeof(&self, id: ObjId) -> Result<usize> {
-        self.get(id)?;
-        Ok(sizes::getsizeof(self, id))
-    }
-
-    /// A deep size in the spirit of `pympler.asizeof`: every object reachable through
-    /// references, each counted once (statics and classes excluded, as asizeof does).
-    pub fn deep_sizeof(&self, root: ObjId) -> Result<usize> {
-        self.get(root)?;
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![root];
-        let mut total = 0;
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
-                continue;
-            }
-            let o = self.obj(id);
-            if matches!(o.kind, Kind::Type(_) | Kind::Code { .. }) {
-                continue;
-            }
-            total += sizes::getsizeof(self, id);
-            if let Kind::Instance { attrs, .. } = &o.kind {
-                // Skip the class pointer: a class is shared, not part of the instance.
-                match attrs {
-                    InstanceAttrs::Inline(vals) => stack.extend(vals.iter().map(|(_, v)| *v)),
-                    InstanceAttrs::Dict(d) => stack.push(*d),
-                    InstanceAttrs::Slots(sl) => stack.extend(sl.iter().filter_map(|(_, v)| *v)),
-                }
-                continue;
-            }
-            stack.extend(self.referents(id));
-        }
-        Ok(total)
+        self.with_value(e, |h, v| sizes::try_getsizeof(h, v))?
     }
 }
 

@@ -1,4 +1,7 @@
 import ctypes, gc
+# No collection may run in between: it would free other blocks onto the free list first.
+gc.collect()
+gc.disable()
 class Thing:
     pass
 
