@@ -2,6 +2,7 @@
 //! the right, an edge per reference, with unreachable objects and cycles marked. The
 //! drawing itself is [`crate::picture`]'s job; this module decides what is shown.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::heap::Heap;
@@ -22,7 +23,56 @@ pub struct View {
     pub title: Option<String>,
 }
 
+thread_local! {
+    /// Where [`Heap::picture`] sends its pictures, while [`collect_pictures`] runs.
+    static SINK: RefCell<Option<Vec<(String, HeapGraph)>>> = const { RefCell::new(None) };
+}
+
+/// Run `f`, collecting every picture the heaps inside it take with [`Heap::picture`].
+/// Outside such a run, taking a picture costs nothing and records nothing: chapter
+/// scenarios take their pictures unconditionally, and the book build collects them.
+pub fn collect_pictures<T>(f: impl FnOnce() -> T) -> (T, Vec<(String, HeapGraph)>) {
+    let previous = SINK.with(|s| s.borrow_mut().replace(Vec::new()));
+    let out = f();
+    let pictures = SINK.with(|s| std::mem::replace(&mut *s.borrow_mut(), previous)).unwrap_or_default();
+    (out, pictures)
+}
+
 impl Heap {
+    /// Take a picture of the names' object graph at this step, named for the file it will
+    /// become (`book/src/pictures/<name>.svg`), with a title. `extra` are objects to draw
+    /// even if no name reaches them (a cycle just orphaned by `del`).
+    pub fn picture(&self, name: &str, title: &str, extra: &[ObjId]) {
+        let active = SINK.with(|s| s.borrow().is_some());
+        if !active {
+            return;
+        }
+        let view = View {
+            extra: extra.to_vec(),
+            title: Some(title.to_string()),
+            ..View::default()
+        };
+        let g = self.graph(&view);
+        SINK.with(|s| {
+            if let Some(v) = s.borrow_mut().as_mut() {
+                v.push((name.to_string(), g));
+            }
+        });
+    }
+
+    /// Like [`Heap::picture`], with a full [`View`] (chosen names, gc_refs badges).
+    pub fn picture_view(&self, name: &str, view: &View) {
+        let active = SINK.with(|s| s.borrow().is_some());
+        if active {
+            let g = self.graph(view);
+            SINK.with(|s| {
+                if let Some(v) = s.borrow_mut().as_mut() {
+                    v.push((name.to_string(), g));
+                }
+            });
+        }
+    }
+
     /// Describe the objects reachable from the chosen names (and `view.extra`) as a graph.
     /// Classes, functions and module internals are left out: they would drown the picture.
     pub fn graph(&self, view: &View) -> HeapGraph {
