@@ -49,6 +49,21 @@ impl Listing {
         }
     }
 
+    /// The lines of `source` between `# ANCHOR: anchor` and `# ANCHOR_END: anchor` (the
+    /// markers mdBook includes by), numbered from 1.
+    pub fn from_anchor(filename: &str, source: &str, anchor: &str) -> Result<Listing> {
+        let start = format!("# ANCHOR: {anchor}");
+        let end = format!("# ANCHOR_END: {anchor}");
+        let lines: Vec<&str> = source.lines().collect();
+        let missing = || Error::Value(format!("no anchor '{anchor}' in {filename}"));
+        let from = lines.iter().position(|l| l.trim() == start).ok_or_else(missing)?;
+        let to = lines[from..]
+            .iter()
+            .position(|l| l.trim() == end)
+            .ok_or_else(missing)?;
+        Ok(Listing::new(filename, 1, &lines[from + 1..from + to].join("\n")))
+    }
+
     fn text(&self, lineno: u32) -> Option<&str> {
         let i = lineno.checked_sub(self.first_line)? as usize;
         self.lines.get(i).map(String::as_str)
