@@ -40,7 +40,6 @@
 #![deny(missing_docs)]
 
 pub mod classes;
-pub mod comprehension;
 pub mod containers;
 pub mod error;
 pub mod eval;
@@ -50,6 +49,7 @@ pub mod gc;
 pub mod graph;
 pub mod heap;
 pub mod intern;
+pub mod iteration;
 pub mod layout;
 pub mod leaks;
 pub mod loops;
@@ -72,13 +72,13 @@ pub use object::ObjId;
 /// Everything a chapter needs: `use pyheap::prelude::*;`
 pub mod prelude {
     pub use crate::classes::Class;
-    pub use crate::comprehension::{dict_comp, list_comp};
     pub use crate::error::{Error, Result};
     pub use crate::expr::{
         add, boolean, contains, dict, float, int, list, mul, name, none, obj, s, set, tuple, Expr,
     };
     pub use crate::gc::DEBUG_SAVEALL;
     pub use crate::heap::Heap;
+    pub use crate::iteration::{dict_comp, list_comp};
     pub use crate::names::body;
     pub use crate::object::ObjId;
 

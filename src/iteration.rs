@@ -1,4 +1,4 @@
-//! Comprehensions and `sum()`, run the way 3.11's bytecode runs them.
+//! Iteration as 3.11's bytecode runs it: comprehensions, `sum()` and `next()`.
 //!
 //! 3.11 compiles `[i for i in range(n)]` into a hidden function, `<listcomp>`, and the
 //! expression into four steps: `MAKE_FUNCTION` (a new function object), the iterable
@@ -91,7 +91,7 @@ enum Walk {
 }
 
 /// An iterator: what it walks and its block (0 for a generator, which is its own).
-struct Iter {
+pub(crate) struct Iter {
     walk: Walk,
     block: u64,
     is_gc: bool,
@@ -100,7 +100,7 @@ struct Iter {
 impl Heap {
     /// `GET_ITER` on an object the caller owns (the reference passes to the iterator or is
     /// released, as the bytecode does).
-    fn get_iter(&mut self, it: ObjId) -> Result<Iter> {
+    pub(crate) fn get_iter(&mut self, it: ObjId) -> Result<Iter> {
         let (walk, is_gc) = match &self.obj(it).kind {
             Kind::Range(start, stop, step) => {
                 let (start, stop, step) = (*start, *stop, *step);
@@ -147,7 +147,7 @@ impl Heap {
     }
 
     /// `FOR_ITER`: the next item, a new reference, or `None` when exhausted.
-    fn iter_next(&mut self, it: &mut Iter) -> Result<Option<ObjId>> {
+    pub(crate) fn iter_next(&mut self, it: &mut Iter) -> Result<Option<ObjId>> {
         match &mut it.walk {
             Walk::Range { next, step, left } => {
                 if *left == 0 {
@@ -178,7 +178,7 @@ impl Heap {
     }
 
     /// The iterator's deallocation: its reference to the sequence, then its block.
-    fn iter_free(&mut self, it: Iter) {
+    pub(crate) fn iter_free(&mut self, it: Iter) {
         match it.walk {
             Walk::Seq { seq, .. } | Walk::Gen(seq) => self.decref(seq),
             Walk::Range { .. } => {}
@@ -374,6 +374,13 @@ impl Heap {
         let r = then(self, Expr::Obj(total));
         self.decref(total);
         r
+    }
+
+    /// The value of an int expression, read into Rust (for a loop's condition:
+    /// `if num > 10: break`).
+    pub fn int_value(&mut self, e: Expr) -> Result<i128> {
+        let v = self.with_value(e, |h, v| h.int_of(v))?;
+        v
     }
 
     /// `next(gen)` on a generator bound to an expression: the next item handed to `then`
