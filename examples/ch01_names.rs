@@ -18,6 +18,7 @@ pub fn id_and_hex() -> Result<String> {
     py.print(format!("user_name:Mike at {addr}"));
     // Two names for one object: the same address.
     py.assign("also_mike", name("user_name"))?;
+    py.picture("ch01_two_names", "also_mike = user_name: two names, one object", &[]);
     let same = py.is(name("also_mike"), name("user_name"))?;
     py.print(format!("also_mike is user_name: {}", py_bool(same)));
     Ok(py.take_stdout())
@@ -110,6 +111,7 @@ pub fn tuple_holding_list() -> Result<String> {
     py.print(format!("my_tuple is located at:{before}"));
     // container[0].append(100)
     py.exec(name("my_tuple").item(int(0)).method("append", [int(100)]))?;
+    py.picture("ch01_tuple_holding_list", "my_tuple[0].append(100)", &[]);
     let after = py.hex_id(name("my_tuple"))?;
     let shown = py.repr_of(name("my_tuple"))?;
     py.print(format!("my_tuple is located at:{after}"));

@@ -38,6 +38,7 @@ pub fn bind_and_del() -> Result<String> {
     let n = py.getrefcount(name("a"))?;
     py.print(format!("a = []            getrefcount(a) = {n}"));
     py.assign("holder", list([name("a"), name("a")]))?;
+    py.picture("ch02_holder", "holder = [a, a]: two more references to a", &[]);
     let n = py.getrefcount(name("a"))?;
     py.print(format!("holder = [a, a]   getrefcount(a) = {n}"));
     py.exec(name("holder").method("clear", []))?;
@@ -164,6 +165,7 @@ pub fn cascade() -> Result<String> {
     py.print("del d  (a dict)");
     py.del("d")?;
     py.assign("outer", list([list([n(8)]), n(9)]))?;
+    py.picture("ch02_outer", "outer = [[N(8)], N(9)], before del outer", &[]);
     py.print("del outer  (a list holding a list)");
     py.del("outer")?;
     Ok(py.take_stdout())

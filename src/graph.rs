@@ -168,32 +168,43 @@ impl Heap {
         }
     }
 
-    /// Objects a picture leaves out: statics (small ints, None...), classes, code.
+    /// Objects a picture leaves out: classes, functions and code (they would drown it).
     fn hidden(&self, id: ObjId) -> bool {
+        matches!(self.obj(id).kind, Kind::Type(_) | Kind::Code { .. } | Kind::Function(_) | Kind::GetSet { .. })
+    }
+
+    /// Values shown inside the box that refers to them rather than as boxes of their own
+    /// (unless a name refers to them directly): numbers, strings, None, bools.
+    fn atomic(&self, id: ObjId) -> bool {
         let o = self.obj(id);
-        o.is_static || matches!(o.kind, Kind::Type(_) | Kind::Code { .. } | Kind::Function(_) | Kind::GetSet { .. })
+        o.is_static || matches!(o.kind, Kind::Str { .. } | Kind::Int(_) | Kind::Float(_) | Kind::Bytes(_))
     }
 
     /// The rows drawn inside an object's box, each with the object it refers to (None when
     /// the value is shown inline, e.g. a small int).
     fn picture_fields(&self, id: ObjId) -> Vec<(String, Option<ObjId>)> {
-        let inline = |t: ObjId| if self.hidden(t) { None } else { Some(t) };
+        // Rows only for references drawn as arrows; atomic values are in the box's label.
+        let arrow = |t: &ObjId| !self.hidden(*t) && !self.atomic(*t);
+        let rows = |items: &mut dyn Iterator<Item = (String, ObjId)>| -> Vec<(String, Option<ObjId>)> {
+            items.filter(|(_, t)| arrow(t)).map(|(n, t)| (n, Some(t))).collect()
+        };
         match &self.obj(id).kind {
-            Kind::List { items, .. } => items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), inline(*t))).collect(),
-            Kind::Tuple(items) => items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), inline(*t))).collect(),
-            Kind::Set { items, .. } => items.iter().map(|t| ("item".to_string(), inline(*t))).collect(),
-            Kind::Dict { entries, .. } => entries
-                .iter()
-                .map(|(k, v)| (format!("key {}", self.repr(*k).unwrap_or_default()), inline(*v)))
-                .collect(),
+            Kind::List { items, .. } => rows(&mut items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), *t))),
+            Kind::Tuple(items) => rows(&mut items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), *t))),
+            Kind::Set { items, .. } => rows(&mut items.iter().map(|t| ("item".to_string(), *t))),
+            Kind::Dict { entries, .. } => rows(
+                &mut entries
+                    .iter()
+                    .map(|(k, v)| (format!("[{}]", self.repr(*k).unwrap_or_default()), *v)),
+            ),
             Kind::Instance { attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => vals.iter().map(|(n, v)| (format!(".{n}"), inline(*v))).collect(),
+                InstanceAttrs::Inline(vals) => rows(&mut vals.iter().map(|(n, v)| (format!(".{n}"), *v))),
                 InstanceAttrs::Dict(d) => vec![(".__dict__".into(), Some(*d))],
-                InstanceAttrs::Slots(sl) => sl.iter().map(|(n, v)| (format!(".{n}"), v.and_then(inline))).collect(),
+                InstanceAttrs::Slots(sl) => rows(&mut sl.iter().filter_map(|(n, v)| v.map(|v| (format!(".{n}"), v)))),
             },
-            Kind::WeakRef { target, .. } => vec![("weak ref".into(), target.and_then(inline))],
+            Kind::WeakRef { target, .. } => vec![("weak ref".into(), target.filter(|t| !self.hidden(*t)))],
             Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
-                locals.iter().map(|(n, v)| (n.to_string(), inline(*v))).collect()
+                rows(&mut locals.iter().map(|(n, v)| (n.to_string(), *v)))
             }
             _ => Vec::new(),
         }
@@ -210,10 +221,19 @@ impl Heap {
                 };
                 let shown: Vec<String> = vals
                     .iter()
-                    .filter(|(_, x)| self.hidden(*x) || matches!(self.obj(*x).kind, Kind::Str { .. } | Kind::Int(_) | Kind::Float(_)))
+                    .filter(|(_, x)| self.atomic(*x))
                     .map(|(n, x)| format!("{n}={}", self.repr(*x).unwrap_or_default()))
                     .collect();
                 shown.join(", ")
+            }
+            Kind::List { .. } | Kind::Tuple(_) | Kind::Dict { .. } | Kind::Set { .. } => {
+                // Keep the repr only when it has no object addresses in it.
+                let r = self.repr(id).unwrap_or_default();
+                if r.contains(" at 0x") {
+                    String::new()
+                } else {
+                    r
+                }
             }
             _ => self.repr(id).unwrap_or_default(),
         }
