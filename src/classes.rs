@@ -10,9 +10,9 @@ use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::heap::Heap;
+use crate::layout::{self, Block, DictShape, SharedKeys};
 use crate::names::Body;
-use crate::object::{ClassInfo, FunctionInfo, InstanceAttrs, Kind, ObjId, TypeTag};
-use crate::sizes;
+use crate::object::{CachedKeys, ClassInfo, FunctionInfo, InstanceAttrs, Kind, ObjId, TypeTag};
 
 /// A class definition, built before it runs: `Class::new("Node").method(...)`.
 #[derive(Clone)]
@@ -127,6 +127,23 @@ impl Heap {
             .slots
             .as_ref()
             .map(|v| v.iter().map(|s| Rc::from(s.as_str())).collect());
+        if slots
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|n| &**n == "__dict__"))
+        {
+            self.decref(dict);
+            return Err(Error::NotModeled(
+                "'__dict__' in __slots__ (a managed dict beside slots)".into(),
+            ));
+        }
+        // A class whose instances have a __dict__ gets its cached keys (3.11's
+        // ht_cached_keys, made by _PyDict_NewKeysForClass once PyType_Ready is done).
+        let cached_keys = slots.is_none().then(|| {
+            Rc::new(std::cell::RefCell::new(CachedKeys {
+                names: Vec::new(),
+                counts: SharedKeys::for_class(),
+            }))
+        });
         let weakrefable = match &slots {
             None => true,
             Some(s) => s.iter().any(|n| &**n == "__weakref__"),
@@ -143,7 +160,8 @@ impl Heap {
                 slots: slots.clone(),
                 weakrefable,
                 has_del,
-                cached_keys: Vec::new(),
+                cached_keys: cached_keys.clone(),
+                cached_keys_addr: 0,
             })),
         );
         self.incref(bases);
@@ -157,7 +175,18 @@ impl Heap {
         self.decref(bases);
         let descriptors: Vec<&str> = match &slots {
             None => vec!["__dict__", "__weakref__"],
-            Some(s) => s.iter().map(|n| &**n).filter(|n| *n != "__weakref__").collect::<Vec<_>>().into_iter().chain(if weakrefable { Some("__weakref__") } else { None }).collect(),
+            Some(s) => s
+                .iter()
+                .map(|n| &**n)
+                .filter(|n| *n != "__weakref__")
+                .collect::<Vec<_>>()
+                .into_iter()
+                .chain(if weakrefable {
+                    Some("__weakref__")
+                } else {
+                    None
+                })
+                .collect(),
         };
         let descriptors: Vec<String> = descriptors.iter().map(|s| s.to_string()).collect();
         for dname in descriptors {
@@ -179,6 +208,16 @@ impl Heap {
         let none = self.none();
         self.dict_set(dict, k, none)?;
         self.decref(k);
+        if cached_keys.is_some() {
+            // A 64-slot unicode keys table: 768 bytes, from the system allocator.
+            let keys = self.alloc_buffer(layout::block_request(Block::DictKeys {
+                log2_size: layout::NEXT_LOG2_SHARED_KEYS_MAX_SIZE,
+                unicode: true,
+            }));
+            if let Kind::Type(c) = &mut self.obj_mut(cls).kind {
+                c.cached_keys_addr = keys;
+            }
+        }
         self.gc_track(cls);
         let r = self.bind(&def.name, cls);
         self.decref(cls);
@@ -187,15 +226,19 @@ impl Heap {
 
     /// `Cls(args)`: object_new then `__init__`.
     pub(crate) fn instantiate(&mut self, cls: ObjId, args: Vec<ObjId>) -> Result<ObjId> {
-        let (slots, nkeys) = match &self.obj(cls).kind {
-            Kind::Type(c) => (c.slots.clone(), c.cached_keys.len()),
+        let (slots, cached_keys) = match &self.obj(cls).kind {
+            Kind::Type(c) => (c.slots.clone(), c.cached_keys.clone()),
             _ => unreachable!("caller checked"),
         };
         let attrs = match &slots {
-            Some(s) => InstanceAttrs::Slots(s.iter().filter(|n| &***n != "__weakref__" && &***n != "__dict__").map(|n| (n.clone(), None)).collect()),
+            Some(s) => InstanceAttrs::Slots(
+                s.iter()
+                    .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
+                    .map(|n| (n.clone(), None))
+                    .collect(),
+            ),
             None => InstanceAttrs::Inline(Vec::new()),
         };
-        let managed = slots.is_none();
         self.incref(cls);
         let inst = self.alloc(
             TypeTag::Instance,
@@ -205,9 +248,11 @@ impl Heap {
                 values_addr: 0,
             },
         );
-        if managed {
-            // init_inline_values: a values array sized for the class's shared keys.
-            let buf = self.alloc_buffer(sizes::values_array_bytes(nkeys));
+        if let Some(keys) = cached_keys {
+            // init_inline_values: `if (dk_usable > 1) dk_usable--`, then a values array of
+            // `dk_nentries + dk_usable` slots: each instance created shrinks the next one's.
+            let size = keys.borrow_mut().counts.init_instance();
+            let buf = self.alloc_buffer(layout::block_request(Block::DictValues(size)));
             if let Kind::Instance { values_addr, .. } = &mut self.obj_mut(inst).kind {
                 *values_addr = buf;
             }
@@ -273,12 +318,19 @@ impl Heap {
         let found = match &self.obj(o).kind {
             Kind::Instance { class, attrs, .. } => {
                 let own = match attrs {
-                    InstanceAttrs::Inline(vals) => vals.iter().find(|(k, _)| &**k == attr).map(|(_, v)| *v),
+                    InstanceAttrs::Inline(vals) => {
+                        vals.iter().find(|(k, _)| &**k == attr).map(|(_, v)| *v)
+                    }
                     InstanceAttrs::Dict(d) => self.dict_get_str(*d, attr),
-                    InstanceAttrs::Slots(sl) => sl.iter().find(|(k, _)| &**k == attr).and_then(|(_, v)| *v),
+                    InstanceAttrs::Slots(sl) => {
+                        sl.iter().find(|(k, _)| &**k == attr).and_then(|(_, v)| *v)
+                    }
                 };
+                let unset_slot = matches!(attrs, InstanceAttrs::Slots(sl) if sl.iter().any(|(k, _)| &**k == attr));
                 match (own, self.class_lookup(*class, attr)) {
                     (Some(v), _) => Some(v),
+                    // An empty slot: the member descriptor raises AttributeError.
+                    (None, _) if unset_slot => None,
                     // A function found on the class is a descriptor: func_descr_get binds it
                     // to the instance (PyMethod_New), a new object each time.
                     (None, Some(f)) if matches!(self.obj(f).kind, Kind::Function(_)) => {
@@ -322,9 +374,13 @@ impl Heap {
         class: ObjId,
         vals: &[(Rc<str>, ObjId)],
     ) -> Vec<ObjId> {
-        let keys: &[Rc<str>] = match &self.obj(class).kind {
-            Kind::Type(c) => &c.cached_keys,
-            _ => &[],
+        let keys: Vec<Rc<str>> = match &self.obj(class).kind {
+            Kind::Type(c) => c
+                .cached_keys
+                .as_ref()
+                .map(|k| k.borrow().names.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
         };
         let mut ordered: Vec<(usize, ObjId)> = vals
             .iter()
@@ -363,20 +419,27 @@ impl Heap {
                 })
             }
         };
-        let nkeys = match &self.obj(o).kind {
+        let keys = match &self.obj(o).kind {
             Kind::Instance { class, .. } => match &self.obj(*class).kind {
-                Kind::Type(c) => c.cached_keys.len(),
-                _ => 0,
+                Kind::Type(c) => c.cached_keys.clone(),
+                _ => None,
             },
-            _ => 0,
+            _ => None,
         };
-        // The dict shares the class's keys and takes over the values array.
+        let Some(keys) = keys else {
+            return Err(Error::NotModeled(
+                "inline values without cached keys".into(),
+            ));
+        };
+        // make_dict_from_instance_attributes: a split dict sharing the class's keys, owning
+        // the instance's values array (so `sys.getsizeof` reads the class's counts).
+        let shape = DictShape::split(&keys.borrow().counts, 0);
         let d = self.alloc(
             TypeTag::Dict,
             Kind::Dict {
                 entries: Vec::new(),
-                log2_size: sizes::shared_keys_log2(nkeys),
-                nentries: 0,
+                shape,
+                shared: Some(keys),
                 keys_addr: values_addr,
             },
         );
@@ -384,12 +447,9 @@ impl Heap {
         for (k, v) in vals {
             track |= self.may_be_tracked(v);
             let key = self.intern_str(&k);
-            if let Kind::Dict {
-                entries, nentries, ..
-            } = &mut self.obj_mut(d).kind
-            {
+            if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
                 entries.push((key, v));
-                *nentries += 1;
+                shape.used += 1;
             }
         }
         if track {
@@ -470,20 +530,49 @@ impl Heap {
                 attrs: InstanceAttrs::Inline(vals),
                 ..
             } => {
-                let old = vals.iter_mut().find(|(k, _)| &**k == attr).map(|(_, slot)| std::mem::replace(slot, v));
-                if old.is_none() {
-                    vals.push((Rc::from(attr), v));
-                }
-                self.incref(v);
-                if let Some(old) = old {
+                if let Some((_, slot)) = vals.iter_mut().find(|(k, _)| &**k == attr) {
+                    let old = std::mem::replace(slot, v);
+                    self.incref(v);
                     self.decref(old);
-                } else if let Kind::Type(c) = &mut self.obj_mut(class).kind {
-                    // The key joins the class's shared keys (3.11 ht_cached_keys).
-                    if !c.cached_keys.iter().any(|k| &**k == attr) {
-                        c.cached_keys.push(Rc::from(attr));
-                    }
+                    return Ok(());
                 }
-                return Ok(());
+                // _PyObject_StoreInstanceAttribute: a name new to this instance must be in
+                // the class's shared keys, or go in (insert_into_dictkeys) while dk_usable
+                // lasts; then the value takes its slot in the values array.
+                let keys = match &self.obj(class).kind {
+                    Kind::Type(c) => c.cached_keys.clone(),
+                    _ => None,
+                };
+                let stored = keys.is_some_and(|keys| {
+                    let mut keys = keys.borrow_mut();
+                    if keys.names.iter().any(|k| &**k == attr) {
+                        true
+                    } else if keys.counts.insert_key().is_some() {
+                        keys.names.push(Rc::from(attr));
+                        true
+                    } else {
+                        false
+                    }
+                });
+                if stored {
+                    if let Kind::Instance {
+                        attrs: InstanceAttrs::Inline(vals),
+                        ..
+                    } = &mut self.obj_mut(o).kind
+                    {
+                        vals.push((Rc::from(attr), v));
+                    }
+                    self.incref(v);
+                    return Ok(());
+                }
+                // No room in the shared keys: the dict is materialized (split), and setting
+                // the item through it converts it to a combined table of its own.
+                let d = self.instance_dict(o)?;
+                let k = self.intern_str(attr);
+                let r = self.dict_set(d, k, v);
+                self.decref(k);
+                self.decref(d);
+                return r;
             }
             Kind::Instance {
                 attrs: InstanceAttrs::Dict(d),
@@ -507,13 +596,19 @@ impl Heap {
         let dict = match &mut self.obj_mut(o).kind {
             Kind::Instance { attrs, .. } => match attrs {
                 InstanceAttrs::Inline(vals) => {
-                    let i = vals.iter().position(|(k, _)| &**k == attr).ok_or_else(no_attr)?;
+                    let i = vals
+                        .iter()
+                        .position(|(k, _)| &**k == attr)
+                        .ok_or_else(no_attr)?;
                     let (_, v) = vals.remove(i);
                     self.decref(v);
                     return Ok(());
                 }
                 InstanceAttrs::Slots(sl) => {
-                    let slot = sl.iter_mut().find(|(k, _)| &**k == attr).ok_or_else(no_attr)?;
+                    let slot = sl
+                        .iter_mut()
+                        .find(|(k, _)| &**k == attr)
+                        .ok_or_else(no_attr)?;
                     let v = slot.1.take().ok_or_else(no_attr)?;
                     self.decref(v);
                     return Ok(());
@@ -535,24 +630,23 @@ impl Heap {
                 return Ok(self.new_none());
             }
             (TypeTag::List, "extend") if args.len() == 1 => {
-                let items = self.iterate(args[0]);
+                let out = match self.iterate(args[0]) {
+                    Ok(items) => {
+                        self.list_extend_from(o, args[0], items);
+                        Ok(self.new_none())
+                    }
+                    Err(e) => Err(e),
+                };
                 self.decref(args[0]);
-                self.list_extend(o, items?);
-                return Ok(self.new_none());
+                return out;
             }
             (TypeTag::List, "clear") if args.is_empty() => {
                 self.list_clear(o);
                 Ok(self.new_none())
             }
-            (TypeTag::List, "pop") => {
-                let v = match &mut self.obj_mut(o).kind {
-                    Kind::List { items, .. } => items.pop(),
-                    _ => None,
-                };
-                match v {
-                    Some(v) => Ok(v),
-                    None => Err(Error::Lookup("IndexError: pop from empty list".into())),
-                }
+            (TypeTag::List, "pop") if args.is_empty() => self.list_pop(o),
+            (TypeTag::Array, "append") if args.len() == 1 => {
+                self.array_append(o, args[0]).map(|_| self.new_none())
             }
             (TypeTag::Dict, "clear") => {
                 self.dict_clear(o);
@@ -560,7 +654,10 @@ impl Heap {
             }
             (TypeTag::Dict, "get") if !args.is_empty() => {
                 let found = match &self.obj(o).kind {
-                    Kind::Dict { entries, .. } => entries.iter().find(|(k, _)| self.keys_equal(*k, args[0])).map(|(_, v)| *v),
+                    Kind::Dict { entries, .. } => entries
+                        .iter()
+                        .find(|(k, _)| self.keys_equal(*k, args[0]))
+                        .map(|(_, v)| *v),
                     _ => None,
                 };
                 let v = found.or(args.get(1).copied()).unwrap_or(self.statics.none);
@@ -639,7 +736,9 @@ impl Heap {
             return false;
         }
         match &o.kind {
-            Kind::Instance { class, .. } => matches!(&self.obj(*class).kind, Kind::Type(c) if c.has_del),
+            Kind::Instance { class, .. } => {
+                matches!(&self.obj(*class).kind, Kind::Type(c) if c.has_del)
+            }
             _ => false,
         }
     }
@@ -664,10 +763,23 @@ impl Heap {
     }
 
     /// A generator object for a generator function call (owns the argument references).
-    pub(crate) fn new_generator(&mut self, name: &Rc<str>, locals: Vec<(Rc<str>, Option<ObjId>)>) -> ObjId {
-        let locals: Vec<(Rc<str>, ObjId)> = locals.into_iter().filter_map(|(n, v)| v.map(|v| (n, v))).collect();
-        let stop = locals.first().and_then(|(_, v)| self.int_of(*v).ok()).unwrap_or(0);
-        let framesize = sizes::generator_framesize(locals.len());
+    pub(crate) fn new_generator(
+        &mut self,
+        name: &Rc<str>,
+        locals: Vec<(Rc<str>, Option<ObjId>)>,
+    ) -> ObjId {
+        let locals: Vec<(Rc<str>, ObjId)> = locals
+            .into_iter()
+            .filter_map(|(n, v)| v.map(|v| (n, v)))
+            .collect();
+        let stop = locals
+            .first()
+            .and_then(|(_, v)| self.int_of(*v).ok())
+            .unwrap_or(0);
+        // The modeled generator's code is `for i in range(n): yield i`: its fast locals are
+        // the parameters and `i`, and its deepest stack is 3 (NULL, `range` and `n` before
+        // the call), so 3.11's `co_framesize`, and `sys.getsizeof(gen)`, come from those.
+        let framesize = crate::layout::generator_framesize_for(locals.len() + 1, 3);
         let g = self.alloc(
             TypeTag::Generator,
             Kind::Generator {
@@ -682,19 +794,73 @@ impl Heap {
         g
     }
 
-    /// `next(gen)`: the next value (a new reference) or `None` when exhausted.
+    /// `next(gen)`: run the frame of `for i in range(n): yield i` to its next `yield` and
+    /// return the value (a new reference), or `None` once it is exhausted.
+    ///
+    /// The first call evaluates `range(n)` and `GET_ITER`: the iterator stays on the frame's
+    /// stack and the range is released. Each call makes the next int (the iterator's
+    /// `PyLong_FromLong`), stores it in `i`, which releases the previous one, and yields it.
+    /// When the range runs out, the iterator is released and the frame cleared, so a
+    /// finished generator holds nothing. (The model has no iterator type: the iterator is a
+    /// range object, whose block is the same 48 bytes as a `rangeiterobject`'s.)
     pub(crate) fn gen_next(&mut self, g: ObjId) -> Result<Option<ObjId>> {
-        let v = match &mut self.obj_mut(g).kind {
-            Kind::Generator { next, stop, .. } => {
-                if *next >= *stop {
-                    None
-                } else {
-                    *next += 1;
-                    Some(*next - 1)
-                }
-            }
+        const ITERATOR: &str = "<range_iterator>";
+        let (next, stop, started, finished) = match &self.obj(g).kind {
+            Kind::Generator {
+                next, stop, locals, ..
+            } => (
+                *next,
+                *stop,
+                locals.iter().any(|(n, _)| &**n == ITERATOR),
+                locals.is_empty(),
+            ),
             _ => return Err(Error::Type("not a generator".into())),
         };
-        Ok(v.map(|v| self.new_int(v)))
+        if finished {
+            return Ok(None);
+        }
+        if !started {
+            let range = self.alloc(TypeTag::Range, Kind::Range(0, stop, 1));
+            let iterator = self.alloc(TypeTag::Range, Kind::Range(0, stop, 1));
+            self.decref(range);
+            if let Kind::Generator { locals, .. } = &mut self.obj_mut(g).kind {
+                locals.push((Rc::from(ITERATOR), iterator));
+            }
+        }
+        if next >= stop {
+            // FOR_ITER is exhausted: the iterator is released, then the function returns
+            // and its frame is cleared (the locals in slot order).
+            let locals = match &mut self.obj_mut(g).kind {
+                Kind::Generator { locals, .. } => std::mem::take(locals),
+                _ => unreachable!("checked above"),
+            };
+            let (iterator, rest): (Vec<_>, Vec<_>) =
+                locals.into_iter().partition(|(n, _)| &**n == ITERATOR);
+            for (_, v) in iterator.into_iter().chain(rest) {
+                self.decref(v);
+            }
+            return Ok(None);
+        }
+        let v = self.new_int(next);
+        self.incref(v);
+        let old = match &mut self.obj_mut(g).kind {
+            Kind::Generator { next, locals, .. } => {
+                *next += 1;
+                match locals.iter_mut().find(|(n, _)| &**n == "i") {
+                    Some((_, slot)) => Some(std::mem::replace(slot, v)),
+                    None => {
+                        // `i` is the slot after the parameters, before the stack.
+                        let at = locals.len() - 1;
+                        locals.insert(at, (Rc::from("i"), v));
+                        None
+                    }
+                }
+            }
+            _ => unreachable!("checked above"),
+        };
+        if let Some(old) = old {
+            self.decref(old);
+        }
+        Ok(Some(v))
     }
 }

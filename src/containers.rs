@@ -1,9 +1,12 @@
-//! Built-in containers: tuple, list, dict, set/frozenset. Each holds strong references;
-//! creation, growth and mutation follow 3.11's allocation rules, so sizes and the
-//! collector's view (tracked or not) come out as CPython's.
+//! Built-in containers: tuple, list, dict, set/frozenset, and `array.array`. Each holds strong
+//! references (an array holds raw values); creation, growth and mutation follow 3.11's
+//! allocation rules step by step (`list_resize`, `insertdict`/`dictresize`, `set_add_entry`/
+//! `set_table_resize`, `array_resize`), so sizes, the blocks requested, and the collector's
+//! view (tracked or not) come out as CPython's.
 
 use crate::error::{Error, Result};
 use crate::heap::Heap;
+use crate::layout::{self, Block, DictKeysKind, DictShape, SetShape};
 use crate::object::{Kind, ObjId, TypeTag};
 use crate::sizes;
 
@@ -24,90 +27,228 @@ impl Heap {
     }
 
     // ----- list -------------------------------------------------------------------------------
+    //
+    // A list is two blocks: the `PyListObject` (56 bytes with its GC head, from the list free
+    // list or pymalloc) and its items array (`PyMem_Realloc(ob_item, 8 * allocated)`), which
+    // `list_resize` grows with over-allocation. `allocated` is kept per list, so
+    // `sys.getsizeof` is `56 + 8 * allocated` whatever the history that led to it.
 
-    /// `[a, b]` with non-constant items (BUILD_LIST n): exactly `n` slots allocated.
+    /// `PyList_New(n)`: the object first, then exactly `n` slots (`BUILD_LIST n`, `[x] * n`,
+    /// `a + b`); no items array for `n == 0`.
     pub(crate) fn new_list_exact(&mut self, items: Vec<ObjId>) -> ObjId {
         let n = items.len();
-        let buf = self.alloc_buffer(n * 8);
         let l = self.alloc(
             TypeTag::List,
             Kind::List {
-                items,
-                allocated: n,
-                items_addr: buf,
+                items: Vec::new(),
+                allocated: 0,
+                items_addr: 0,
             },
         );
+        self.list_set_allocated(l, n);
+        if let Kind::List { items: slots, .. } = &mut self.obj_mut(l).kind {
+            *slots = items;
+        }
         self.gc_track(l);
         l
     }
 
-    /// An empty list grown by one `extend` (`list(iterable)`, and 3.11's constant list
-    /// literals of three or more items: BUILD_LIST 0; LIST_EXTEND of a constant tuple).
+    /// An empty list grown by one `list_extend` from a source whose length is known (a
+    /// tuple constant for 3.11's `[1, 2, 3]`: `BUILD_LIST 0; LIST_EXTEND`, or `list(x)` of
+    /// a sized `x`): `list_preallocate_exact`, `(n + 1) & ~1` slots.
     pub(crate) fn new_list_by_extend(&mut self, items: Vec<ObjId>) -> ObjId {
         let l = self.new_list_exact(Vec::new());
-        self.list_extend(l, items);
+        self.list_extend_sized(l, items);
         l
     }
 
-    /// A list literal: constant items (three or more) go through a constant tuple + extend.
+    /// A list display of values computed at run time (`[a, b, c]`): `BUILD_LIST n`, exactly
+    /// `n` slots, when there are at most 30 items; more than 30 (`STACK_USE_GUIDELINE`)
+    /// compile to `BUILD_LIST 0` and one `LIST_APPEND` per item, which over-allocate.
     pub(crate) fn new_list_from(&mut self, items: Vec<ObjId>) -> ObjId {
-        self.new_list_exact(items)
+        const STACK_USE_GUIDELINE: usize = 30;
+        if items.len() <= STACK_USE_GUIDELINE {
+            return self.new_list_exact(items);
+        }
+        let l = self.new_list_exact(Vec::new());
+        for v in items {
+            self.list_append(l, v);
+        }
+        l
     }
 
-    /// Resize a list's items buffer for `new_len` items (`list_resize`).
-    fn list_resize(&mut self, l: ObjId, new_len: usize) {
-        let (allocated, len, addr) = match &self.obj(l).kind {
-            Kind::List {
-                allocated,
-                items,
-                items_addr,
-            } => (*allocated, items.len(), *items_addr),
-            _ => return,
-        };
-        let new_alloc = sizes::list_resize(allocated, len, new_len);
-        if new_alloc != allocated {
-            let new_addr = self.realloc_buffer(addr, new_alloc * 8);
-            if let Kind::List {
-                allocated,
-                items_addr,
-                ..
-            } = &mut self.obj_mut(l).kind
-            {
-                *allocated = new_alloc;
-                *items_addr = new_addr;
-            }
+    /// `list(src)`, given the items `src` produced (owned). `list.__init__` preallocates
+    /// exactly when `src` has a length (`_PyObject_HasLen`); a generator has none, so
+    /// `list_extend` guesses 8 (`PyObject_LengthHint(it, 8)`), appends past that with
+    /// over-allocation, and cuts back at the end (`list(g)` of 3 items keeps 8 slots).
+    pub(crate) fn list_from_iterable(&mut self, src: Option<ObjId>, items: Vec<ObjId>) -> ObjId {
+        let l = self.new_list_exact(Vec::new());
+        match src {
+            Some(s) if self.length_hint(s).is_none() => self.list_extend_iter(l, items, 8),
+            _ => self.list_extend_sized(l, items),
+        }
+        l
+    }
+
+    /// What `_PyObject_HasLen`/`__length_hint__` says about an iterable: its length, or
+    /// `None` for a generator (and anything else without one).
+    pub(crate) fn length_hint(&self, src: ObjId) -> Option<usize> {
+        match &self.obj(src).kind {
+            Kind::Generator { .. } => None,
+            _ => self.len_of(src).ok(),
         }
     }
 
-    /// `list.append(v)`: takes ownership of `v`.
-    pub(crate) fn list_append(&mut self, l: ObjId, v: ObjId) {
-        let len = match &self.obj(l).kind {
-            Kind::List { items, .. } => items.len(),
+    /// Reallocate a list's items array to `new_alloc` slots (`PyMem_Realloc`).
+    fn list_set_allocated(&mut self, l: ObjId, new_alloc: usize) {
+        let (allocated, addr) = match &self.obj(l).kind {
+            Kind::List {
+                allocated,
+                items_addr,
+                ..
+            } => (*allocated, *items_addr),
             _ => return,
         };
-        self.list_resize(l, len + 1);
+        if new_alloc == allocated && (addr != 0 || new_alloc == 0) {
+            return;
+        }
+        let new_addr =
+            self.realloc_buffer(addr, layout::block_request(Block::ListItems(new_alloc)));
+        if let Kind::List {
+            allocated,
+            items_addr,
+            ..
+        } = &mut self.obj_mut(l).kind
+        {
+            *allocated = new_alloc;
+            *items_addr = new_addr;
+        }
+    }
+
+    /// `list_resize(self, new_len)` on a list whose size is still its old length.
+    fn list_resize(&mut self, l: ObjId, new_len: usize) {
+        let (allocated, len) = match &self.obj(l).kind {
+            Kind::List {
+                allocated, items, ..
+            } => (*allocated, items.len()),
+            _ => return,
+        };
+        let new_alloc = layout::list_resize(allocated, len, new_len);
+        if new_alloc != allocated {
+            self.list_set_allocated(l, new_alloc);
+        }
+    }
+
+    /// `list.append(v)` / `LIST_APPEND`: takes ownership of `v`. A full list grows by
+    /// `list_resize(len + 1)`: 0, 4, 8, 16, 24, 32, 40, 52, 64, 76, ... slots.
+    pub(crate) fn list_append(&mut self, l: ObjId, v: ObjId) {
+        let (len, allocated) = match &self.obj(l).kind {
+            Kind::List {
+                items, allocated, ..
+            } => (items.len(), *allocated),
+            _ => return,
+        };
+        if len >= allocated {
+            self.list_resize(l, len + 1);
+        }
         if let Kind::List { items, .. } = &mut self.obj_mut(l).kind {
             items.push(v);
         }
     }
 
-    /// `list.extend(items)`: one resize for all, then the items (owned).
-    pub(crate) fn list_extend(&mut self, l: ObjId, new: Vec<ObjId>) {
-        let len = match &self.obj(l).kind {
-            Kind::List { items, .. } => items.len(),
-            _ => return,
-        };
+    /// `list.extend(src)` / `list(src)` for a source of known length (a list or tuple, or a
+    /// sized iterable whose items are already made): a list without an items array gets
+    /// `list_preallocate_exact(n)`, one with an array `list_resize(len + n)`.
+    pub(crate) fn list_extend_sized(&mut self, l: ObjId, new: Vec<ObjId>) {
         if new.is_empty() {
             return;
         }
-        self.list_resize(l, len + new.len());
+        let (len, addr) = match &self.obj(l).kind {
+            Kind::List {
+                items, items_addr, ..
+            } => (items.len(), *items_addr),
+            _ => return,
+        };
+        if addr == 0 {
+            self.list_set_allocated(l, layout::list_preallocate_exact(new.len()));
+        } else {
+            self.list_resize(l, len + new.len());
+        }
         if let Kind::List { items, .. } = &mut self.obj_mut(l).kind {
             items.extend(new);
         }
     }
 
+    /// The iterator path of `list_extend`, guessing `hint` items: preallocate (or
+    /// `list_resize(len + hint)`), fill the room, append past it, and cut back with
+    /// `list_resize(len)` if the guess was too large.
+    pub(crate) fn list_extend_iter(&mut self, l: ObjId, new: Vec<ObjId>, hint: usize) {
+        let (len, addr) = match &self.obj(l).kind {
+            Kind::List {
+                items, items_addr, ..
+            } => (items.len(), *items_addr),
+            _ => return,
+        };
+        if addr == 0 {
+            if hint > 0 {
+                self.list_set_allocated(l, layout::list_preallocate_exact(hint));
+            }
+        } else {
+            self.list_resize(l, len + hint);
+        }
+        for v in new {
+            self.list_append(l, v);
+        }
+        let (len, allocated) = match &self.obj(l).kind {
+            Kind::List {
+                items, allocated, ..
+            } => (items.len(), *allocated),
+            _ => return,
+        };
+        if len < allocated {
+            self.list_resize(l, len);
+        }
+    }
+
+    /// `lst.extend(src)`: the fast path for a list or tuple, the iterator path (with the
+    /// source's length as the hint, 8 for a generator) for anything else.
+    pub(crate) fn list_extend_from(&mut self, l: ObjId, src: ObjId, new: Vec<ObjId>) {
+        match &self.obj(src).kind {
+            Kind::List { .. } | Kind::Tuple(_) => self.list_extend_sized(l, new),
+            _ => {
+                let hint = self.length_hint(src).unwrap_or(8);
+                self.list_extend_iter(l, new, hint)
+            }
+        }
+    }
+
+    /// `list.pop()`: the last item (a new reference), then `list_resize(len - 1)`, which
+    /// gives memory back once the list is less than half full.
+    pub(crate) fn list_pop(&mut self, l: ObjId) -> Result<ObjId> {
+        let len = match &self.obj(l).kind {
+            Kind::List { items, .. } => items.len(),
+            _ => return Err(Error::Type(format!("{} is not a list", self.describe(l)))),
+        };
+        if len == 0 {
+            return Err(Error::Lookup("IndexError: pop from empty list".into()));
+        }
+        let v = match &mut self.obj_mut(l).kind {
+            Kind::List { items, .. } => items.pop().expect("len > 0"),
+            _ => unreachable!("checked above"),
+        };
+        // list_resize is called with the size still len: it sets the new size afterwards.
+        if let Kind::List { items, .. } = &mut self.obj_mut(l).kind {
+            items.push(v);
+        }
+        self.list_resize(l, len - 1);
+        if let Kind::List { items, .. } = &mut self.obj_mut(l).kind {
+            items.pop();
+        }
+        Ok(v)
+    }
+
     /// `list.clear()`: `_list_clear` releases the items from the last to the first and
-    /// frees the buffer.
+    /// frees the items array (the list has no array afterwards).
     pub(crate) fn list_clear(&mut self, l: ObjId) {
         let (items, addr) = match &mut self.obj_mut(l).kind {
             Kind::List {
@@ -127,35 +268,231 @@ impl Heap {
     }
 
     // ----- dict -------------------------------------------------------------------------------
+    //
+    // A dict is a `PyDictObject` (64 bytes with its GC head) and a keys object: `Py_EMPTY_KEYS`
+    // (static, shared), a combined table of 2**k slots holding str keys only (16-byte
+    // entries) or any keys (24-byte entries), or, for a materialized instance `__dict__`, the
+    // class's shared keys plus a values array the dict owns. The keys object's state is the
+    // dict's [`DictShape`], advanced by the C's rules.
 
-    /// A dict display `{k: v, ...}` from owned alternating keys and values.
-    pub(crate) fn new_dict_from(&mut self, flat: Vec<ObjId>) -> Result<ObjId> {
-        let d = self.new_dict_untracked();
-        let n = flat.len() / 2;
-        let all_str = flat
-            .chunks(2)
-            .all(|kv| matches!(self.obj(kv[0]).kind, Kind::Str { .. }));
-        let log2 = sizes::dict_log2_for_display(all_str, n);
-        if log2 > 0 {
-            let buf = self.alloc_buffer(sizes::dict_keys_bytes(log2, all_str));
-            if let Kind::Dict {
-                log2_size,
-                keys_addr,
-                ..
-            } = &mut self.obj_mut(d).kind
-            {
-                *log2_size = log2;
-                *keys_addr = buf;
+    /// Allocate the keys object for a (combined) shape: `new_keys_object`, from the keys
+    /// free list for 8-slot unicode tables.
+    fn new_keys_block(&mut self, shape: &DictShape) -> u64 {
+        if shape.is_empty_keys() {
+            return 0;
+        }
+        let unicode = shape.kind == DictKeysKind::Unicode;
+        if shape.log2_size == sizes::DICT_LOG_MINSIZE && unicode {
+            if let Some(block) = self.freelists.pop_keys() {
+                self.adopt_buffer(block, shape.owned_keys_bytes());
+                return block;
             }
         }
-        let mut it = flat.into_iter();
-        while let (Some(k), Some(v)) = (it.next(), it.next()) {
-            let r = self.dict_set(d, k, v);
+        self.alloc_buffer(layout::block_request(Block::DictKeys {
+            log2_size: shape.log2_size,
+            unicode,
+        }))
+    }
+
+    /// Release a dict's keys object (`free_keys_object`: 8-slot unicode tables go to the
+    /// keys free list) or a split dict's values array (`free_values`).
+    pub(crate) fn free_keys_block(&mut self, shape: &DictShape, addr: u64) {
+        if addr == 0 {
+            return;
+        }
+        if shape.kind == DictKeysKind::Unicode && shape.log2_size == sizes::DICT_LOG_MINSIZE {
+            if let Some(request) = self.buffer_size(addr) {
+                if self.freelists.push_keys(addr, request) {
+                    self.forget_buffer(addr);
+                    return;
+                }
+            }
+        }
+        self.free_buffer(addr);
+    }
+
+    /// Set a dict's shape and keys address.
+    fn set_dict_state(&mut self, d: ObjId, new_shape: DictShape, addr: u64) {
+        if let Kind::Dict {
+            shape,
+            shared,
+            keys_addr,
+            ..
+        } = &mut self.obj_mut(d).kind
+        {
+            if new_shape.kind != DictKeysKind::Split {
+                *shared = None;
+            }
+            *shape = new_shape;
+            *keys_addr = addr;
+        }
+    }
+
+    /// The dict's current shape (a split dict's counts refreshed from the class's keys).
+    fn dict_shape(&self, d: ObjId) -> DictShape {
+        sizes::dict_shape_now(self, d).unwrap_or_default()
+    }
+
+    /// `dictresize(mp, log2_newsize, unicode)`: a new combined keys object (allocated
+    /// before the old one, or a split dict's values, is freed).
+    fn dict_resize(&mut self, d: ObjId, log2_newsize: u8, unicode: bool) {
+        let old = self.dict_shape(d);
+        let old_addr = match &self.obj(d).kind {
+            Kind::Dict { keys_addr, .. } => *keys_addr,
+            _ => return,
+        };
+        let mut shape = old;
+        shape.resize(log2_newsize, unicode);
+        let addr = self.new_keys_block(&shape);
+        self.free_keys_block(&old, old_addr);
+        self.set_dict_state(d, shape, addr);
+    }
+
+    /// A new dict with a presized keys table (`dict_new_presized` as `BUILD_MAP n` and
+    /// `BUILD_CONST_KEY_MAP n` use it through `_PyDict_FromItems`): the keys object is
+    /// allocated before the dict; up to 5 items get the empty keys.
+    fn new_dict_presized(&mut self, n: usize, unicode: bool) -> ObjId {
+        let shape = DictShape::presized(n, unicode);
+        let addr = self.new_keys_block(&shape);
+        let d = self.new_dict_untracked();
+        self.set_dict_state(d, shape, addr);
+        d
+    }
+
+    /// A dict display `{k: v, ...}` from owned alternating keys and values, built as 3.11's
+    /// compiler builds it (`compiler_dict`, `compiler_subdict`): the items go in chunks,
+    /// closed each time 16 are pending (so chunks of 17, then the rest); a chunk of 16 or
+    /// more (`2 * m > STACK_USE_GUIDELINE`) is `BUILD_MAP 0` and one `MAP_ADD` per item, a
+    /// smaller one a presized `BUILD_MAP m`; each chunk after the first is a dict of its own
+    /// merged in with `DICT_UPDATE`.
+    pub(crate) fn new_dict_from(&mut self, flat: Vec<ObjId>) -> Result<ObjId> {
+        const STACK_USE_GUIDELINE: usize = 30;
+        let pairs: Vec<(ObjId, ObjId)> = flat.chunks(2).map(|kv| (kv[0], kv[1])).collect();
+        let mut chunks: Vec<&[(ObjId, ObjId)]> = Vec::new();
+        let mut pending = 0usize;
+        let mut start = 0usize;
+        for i in 0..pairs.len() {
+            if pending * 2 > STACK_USE_GUIDELINE {
+                chunks.push(&pairs[start..=i]);
+                start = i + 1;
+                pending = 0;
+            } else {
+                pending += 1;
+            }
+        }
+        if pending > 0 {
+            chunks.push(&pairs[start..]);
+        }
+        let mut result: Option<ObjId> = None;
+        let mut outcome = Ok(());
+        for chunk in chunks {
+            let m = chunk.len();
+            let part = if m * 2 > STACK_USE_GUIDELINE {
+                self.new_dict_untracked()
+            } else {
+                let unicode = chunk.iter().all(|(k, _)| self.is_exact_str(*k));
+                self.new_dict_presized(m, unicode)
+            };
+            for (k, v) in chunk {
+                if outcome.is_ok() {
+                    outcome = self.dict_set(part, *k, *v);
+                }
+            }
+            match result {
+                None => result = Some(part),
+                Some(d) => {
+                    if outcome.is_ok() {
+                        outcome = self.dict_merge(d, part);
+                    }
+                    self.decref(part);
+                }
+            }
+        }
+        for (k, v) in pairs {
             self.decref(k);
             self.decref(v);
-            r?;
         }
-        Ok(d)
+        let d = match result {
+            Some(d) => d,
+            None => self.new_dict_untracked(),
+        };
+        match outcome {
+            Ok(()) => Ok(d),
+            Err(e) => {
+                self.decref(d);
+                Err(e)
+            }
+        }
+    }
+
+    /// `dict_merge(a, b, override=1)` for an exact dict `b` (`d.update(b)`, `DICT_UPDATE`):
+    /// into an empty dict, a clean combined `b` that is minimal or more than half used is
+    /// cloned (`clone_combined_dict_keys`); otherwise one resize up front if `b` cannot fit,
+    /// then one insert per item.
+    pub(crate) fn dict_merge(&mut self, d: ObjId, other: ObjId) -> Result<()> {
+        if d == other {
+            return Ok(());
+        }
+        let theirs = self.dict_shape(other);
+        if theirs.used == 0 {
+            return Ok(());
+        }
+        let ours = self.dict_shape(d);
+        let items: Vec<(ObjId, ObjId)> = match &self.obj(other).kind {
+            Kind::Dict { entries, .. } => entries.clone(),
+            _ => {
+                return Err(Error::Type(format!(
+                    "{} is not a dict",
+                    self.describe(other)
+                )))
+            }
+        };
+        if ours.used == 0
+            && theirs.kind != DictKeysKind::Split
+            && theirs.used == theirs.nentries
+            && (theirs.log2_size == sizes::DICT_LOG_MINSIZE
+                || layout::usable_fraction(theirs.table_size() / 2) < theirs.used)
+        {
+            // clone_combined_dict_keys: a copy of the keys object, byte for byte.
+            let old_addr = match &self.obj(d).kind {
+                Kind::Dict { keys_addr, .. } => *keys_addr,
+                _ => 0,
+            };
+            let addr = self.alloc_buffer(theirs.owned_keys_bytes());
+            self.free_keys_block(&ours, old_addr);
+            self.set_dict_state(d, DictShape { used: 0, ..theirs }, addr);
+            let may_track = items
+                .iter()
+                .any(|(k, v)| self.may_be_tracked(*k) || self.may_be_tracked(*v));
+            for (k, v) in items {
+                self.incref(k);
+                self.incref(v);
+                if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
+                    entries.push((k, v));
+                    shape.used += 1;
+                }
+            }
+            if may_track && !self.obj(d).gc.tracked {
+                self.gc_track(d);
+            }
+            return Ok(());
+        }
+        if layout::usable_fraction(ours.table_size()) < theirs.used {
+            self.dict_resize(
+                d,
+                layout::estimate_log2_keysize(ours.used + theirs.used),
+                theirs.is_unicode(),
+            );
+        }
+        for (k, v) in items {
+            self.dict_set(d, k, v)?;
+        }
+        Ok(())
+    }
+
+    /// Whether an object is an exact `str` (the keys 3.11's unicode tables accept).
+    fn is_exact_str(&self, k: ObjId) -> bool {
+        matches!(self.obj(k).kind, Kind::Str { .. })
     }
 
     /// Key equality as dict and set lookups use it: identity first, then value for the
@@ -190,13 +527,15 @@ impl Heap {
         }
     }
 
-    /// `d[k] = v` (borrows `k` and `v`: the dict takes its own references). A new key grows
-    /// the keys table when it is full, as `insertion_resize` does; the dict becomes tracked
+    /// `d[k] = v` (borrows `k` and `v`: the dict takes its own references). A new key goes
+    /// through `insertdict`'s steps ([`Heap::dict_insert_room`]); the dict becomes tracked
     /// when it receives something that may be tracked (`MAINTAIN_TRACKING`).
     pub(crate) fn dict_set(&mut self, d: ObjId, k: ObjId, v: ObjId) -> Result<()> {
         self.check_hashable(k)?;
         let pos = match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => entries.iter().position(|(ek, _)| self.keys_equal(*ek, k)),
+            Kind::Dict { entries, .. } => {
+                entries.iter().position(|(ek, _)| self.keys_equal(*ek, k))
+            }
             _ => return Err(Error::Type(format!("{} is not a dict", self.describe(d)))),
         };
         let may_track = self.may_be_tracked(k) || self.may_be_tracked(v);
@@ -213,13 +552,53 @@ impl Heap {
             return Ok(());
         }
         self.incref(k);
-        self.dict_make_room(d, k);
-        if let Kind::Dict {
-            entries, nentries, ..
-        } = &mut self.obj_mut(d).kind
-        {
-            entries.push((k, v));
-            *nentries += 1;
+        let key_name = match &self.obj(k).kind {
+            Kind::Str { value, .. } => Some(value.clone()),
+            _ => None,
+        };
+        if let Some(name) = &key_name {
+            // A split dict whose class's keys already hold the name (another instance set
+            // it): the value goes into this dict's values array, the keys do not change.
+            let known = match &self.obj(d).kind {
+                Kind::Dict {
+                    shared: Some(keys), ..
+                } => keys.borrow().names.iter().any(|n| n == name),
+                _ => false,
+            };
+            if known {
+                if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
+                    entries.push((k, v));
+                    shape.used += 1;
+                }
+                if may_track && !self.obj(d).gc.tracked {
+                    self.gc_track(d);
+                }
+                return Ok(());
+            }
+        }
+        self.dict_insert_room(d, key_name.is_some());
+        let shared = match &mut self.obj_mut(d).kind {
+            Kind::Dict {
+                entries,
+                shape,
+                shared,
+                ..
+            } => {
+                entries.push((k, v));
+                shape.used += 1;
+                shape.usable = shape.usable.saturating_sub(1);
+                shape.nentries += 1;
+                shared.clone()
+            }
+            _ => None,
+        };
+        if let (Some(keys), Some(name)) = (shared, key_name) {
+            // A split dict's new key goes into the class's shared keys (insertdict writes
+            // the entry into `ma_keys`, which is the class's `ht_cached_keys`).
+            let mut keys = keys.borrow_mut();
+            keys.counts.usable = keys.counts.usable.saturating_sub(1);
+            keys.counts.nentries += 1;
+            keys.names.push(name);
         }
         if may_track && !self.obj(d).gc.tracked {
             self.gc_track(d);
@@ -227,60 +606,53 @@ impl Heap {
         Ok(())
     }
 
-    /// Grow the keys table if there is no usable slot for one more entry.
-    fn dict_make_room(&mut self, d: ObjId, new_key: ObjId) {
-        let (log2, nentries, used, addr, all_str) = match &self.obj(d).kind {
-            Kind::Dict {
-                log2_size,
-                nentries,
-                entries,
-                keys_addr,
-            } => (
-                *log2_size,
-                *nentries,
-                entries.len(),
-                *keys_addr,
-                entries
-                    .iter()
-                    .all(|(k, _)| matches!(self.obj(*k).kind, Kind::Str { .. }))
-                    && matches!(self.obj(new_key).kind, Kind::Str { .. }),
-            ),
-            _ => return,
-        };
-        let was_unicode = self.dict_keys_all_str(d);
-        let new_log2 = if log2 == 0 {
-            sizes::DICT_LOG_MINSIZE
-        } else if nentries >= sizes::usable_fraction(1 << log2) {
-            sizes::dict_log2_for_growth(used)
-        } else if was_unicode && !all_str && used > 0 {
-            // insertdict: a non-str key into a str-only keys table converts it
-            // (insertion_resize), which rebuilds the table at the growth size.
-            sizes::dict_log2_for_growth(used)
-        } else {
+    /// Make room for one new key (`insert_to_emptydict`, `insertdict`): the empty keys get a
+    /// fresh 8-slot table (unicode iff the key is a str); a non-str key in a unicode or split
+    /// table converts it with `insertion_resize(mp, 0)`; a table with no `dk_usable` left
+    /// grows with `insertion_resize(mp, 1)` to `calculate_log2_keysize(3 * used)` slots (a
+    /// split dict becomes combined).
+    fn dict_insert_room(&mut self, d: ObjId, key_is_str: bool) {
+        let shape = self.dict_shape(d);
+        if shape.is_empty_keys() {
+            let fresh = DictShape {
+                used: shape.used,
+                ..DictShape::fresh(sizes::DICT_LOG_MINSIZE, key_is_str)
+            };
+            let addr = self.new_keys_block(&fresh);
+            self.set_dict_state(d, fresh, addr);
             return;
-        };
-        let buf = self.alloc_buffer(sizes::dict_keys_bytes(new_log2, all_str));
-        self.free_buffer(addr);
-        if let Kind::Dict {
-            log2_size,
-            nentries,
-            entries,
-            keys_addr,
-        } = &mut self.obj_mut(d).kind
-        {
-            *log2_size = new_log2;
-            *nentries = entries.len();
-            *keys_addr = buf;
+        }
+        if shape.is_unicode() && !key_is_str {
+            self.dict_resize(
+                d,
+                layout::calculate_log2_keysize(layout::growth_rate(shape.used)),
+                false,
+            );
+        }
+        let shape = self.dict_shape(d);
+        if shape.usable == 0 {
+            self.dict_resize(
+                d,
+                layout::calculate_log2_keysize(layout::growth_rate(shape.used)),
+                true,
+            );
+        }
+        // A split dict's counts live in the class's keys: keep the local copy in step.
+        let shape = self.dict_shape(d);
+        if let Kind::Dict { shape: s, .. } = &mut self.obj_mut(d).kind {
+            *s = shape;
         }
     }
 
     /// `d[k]` for a str key, without taking a reference.
     pub(crate) fn dict_get_str(&self, d: ObjId, key: &str) -> Option<ObjId> {
         match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => entries.iter().find_map(|(k, v)| match &self.obj(*k).kind {
-                Kind::Str { value, .. } if &**value == key => Some(*v),
-                _ => None,
-            }),
+            Kind::Dict { entries, .. } => {
+                entries.iter().find_map(|(k, v)| match &self.obj(*k).kind {
+                    Kind::Str { value, .. } if &**value == key => Some(*v),
+                    _ => None,
+                })
+            }
             _ => None,
         }
     }
@@ -288,9 +660,9 @@ impl Heap {
     /// `del d[key]` for a str key.
     pub(crate) fn dict_del_str(&mut self, d: ObjId, key: &str) -> Result<()> {
         let pos = match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => entries.iter().position(|(k, _)| {
-                matches!(&self.obj(*k).kind, Kind::Str { value, .. } if &**value == key)
-            }),
+            Kind::Dict { entries, .. } => entries.iter().position(
+                |(k, _)| matches!(&self.obj(*k).kind, Kind::Str { value, .. } if &**value == key),
+            ),
             _ => None,
         };
         let Some(i) = pos else {
@@ -300,32 +672,39 @@ impl Heap {
         Ok(())
     }
 
-    /// Remove entry `i`: the key then the value are released (delitem_common).
+    /// Remove entry `i` (`delitem_common`): the entry becomes a dummy, so `dk_nentries` and
+    /// `dk_usable` do not change (only a resize reclaims the slot); the key then the value
+    /// are released.
     pub(crate) fn dict_remove_at(&mut self, d: ObjId, i: usize) {
         let (k, v) = match &mut self.obj_mut(d).kind {
-            Kind::Dict { entries, .. } => entries.remove(i),
+            Kind::Dict { entries, shape, .. } => {
+                shape.delete();
+                entries.remove(i)
+            }
             _ => return,
         };
         self.decref(k);
         self.decref(v);
     }
 
-    /// `dict.clear()`
+    /// `dict.clear()`: back to the empty keys; the old keys object (or a split dict's
+    /// values) is freed before the items are released.
     pub(crate) fn dict_clear(&mut self, d: ObjId) {
+        let old = self.dict_shape(d);
         let (entries, addr) = match &mut self.obj_mut(d).kind {
             Kind::Dict {
                 entries,
-                log2_size,
-                nentries,
+                shape,
+                shared,
                 keys_addr,
             } => {
-                *log2_size = 0;
-                *nentries = 0;
+                *shape = DictShape::empty();
+                *shared = None;
                 (std::mem::take(entries), std::mem::take(keys_addr))
             }
             _ => return,
         };
-        self.free_buffer(addr);
+        self.free_keys_block(&old, addr);
         for (k, v) in entries {
             self.decref(k);
             self.decref(v);
@@ -333,23 +712,33 @@ impl Heap {
     }
 
     // ----- set --------------------------------------------------------------------------------
+    //
+    // A set is one `PySetObject` (216 bytes with its GC head and its inline 8-slot
+    // smalltable) plus, once it outgrows that, a table of `16 * (mask + 1)` bytes. The
+    // table's size, fill and use are the set's [`SetShape`].
 
-    /// A set or frozenset from owned items (duplicates are released), always tracked.
-    pub(crate) fn new_set_from(&mut self, items: Vec<ObjId>, frozen: bool) -> ObjId {
+    /// `make_new_set`: an empty set or frozenset on its smalltable.
+    fn new_empty_set(&mut self, frozen: bool) -> ObjId {
         let tag = if frozen {
             TypeTag::FrozenSet
         } else {
             TypeTag::Set
         };
-        let st = self.alloc(
+        self.alloc(
             tag,
             Kind::Set {
                 items: Vec::new(),
-                table: sizes::SET_MINSIZE,
+                shape: SetShape::new(),
                 frozen,
                 table_addr: 0,
             },
-        );
+        )
+    }
+
+    /// A set or frozenset from owned items added one by one (`BUILD_SET n`, `set(list)`,
+    /// `frozenset(tuple)`, a set comprehension; duplicates are released), tracked.
+    pub(crate) fn new_set_from(&mut self, items: Vec<ObjId>, frozen: bool) -> ObjId {
+        let st = self.new_empty_set(frozen);
         for v in items {
             self.set_add(st, v);
         }
@@ -357,8 +746,84 @@ impl Heap {
         st
     }
 
-    /// `set.add(v)`, taking ownership of `v` (released if already present). Grows the table
-    /// when it is 3/5 full (`set_add_entry` → `set_table_resize`).
+    /// A set made by `set_merge` from another set's items (owned, distinct): 3.11's
+    /// `{1, 2, 3}` (`BUILD_SET 0; SET_UPDATE` of a frozenset constant), `set(s)`,
+    /// `frozenset(s)`. One presizing resize to `2 * n` slots if they would fill 3/5 of the
+    /// table, then clean inserts: `{1, 2, 3, 4, 5}` has 16 slots where five adds make 32.
+    pub(crate) fn new_set_merged(&mut self, items: Vec<ObjId>, frozen: bool) -> ObjId {
+        let st = self.new_empty_set(frozen);
+        let n = items.len();
+        let shape = match &self.obj(st).kind {
+            Kind::Set { shape, .. } => *shape,
+            _ => SetShape::new(),
+        };
+        let mut merged = shape;
+        merged.merge(n);
+        self.set_table_to(st, merged);
+        if let Kind::Set { items: members, .. } = &mut self.obj_mut(st).kind {
+            *members = items;
+        }
+        self.gc_track(st);
+        st
+    }
+
+    /// `set(src)` / `frozenset(src)` given the items `src` produced (owned): a set or
+    /// frozenset source merges (`set_merge`); a dict presizes for its keys, then adds
+    /// (`set_update_internal`); anything else adds one by one.
+    pub(crate) fn set_from_iterable(
+        &mut self,
+        src: Option<ObjId>,
+        items: Vec<ObjId>,
+        frozen: bool,
+    ) -> ObjId {
+        match src.map(|s| &self.obj(s).kind) {
+            Some(Kind::Set { .. }) => self.new_set_merged(items, frozen),
+            Some(Kind::Dict { .. }) => {
+                let st = self.new_empty_set(frozen);
+                let n = items.len();
+                let mut shape = SetShape::new();
+                let mask = shape.table - 1;
+                if n > 0 && (shape.fill + n) * 5 >= mask * 3 {
+                    shape.resize((shape.used + n) * 2);
+                    self.set_table_to(st, shape);
+                }
+                for v in items {
+                    self.set_add(st, v);
+                }
+                self.gc_track(st);
+                st
+            }
+            _ => self.new_set_from(items, frozen),
+        }
+    }
+
+    /// Install a set's new shape, reallocating its table when the size changed
+    /// (`set_table_resize`: the new table is allocated before the old one is freed; 8 slots
+    /// is the smalltable, no allocation).
+    fn set_table_to(&mut self, st: ObjId, new: SetShape) {
+        let (old, addr) = match &self.obj(st).kind {
+            Kind::Set {
+                shape, table_addr, ..
+            } => (*shape, *table_addr),
+            _ => return,
+        };
+        let mut new_addr = addr;
+        if new.table != old.table {
+            new_addr = self.alloc_buffer(layout::block_request(Block::SetTable(new.table)));
+            self.free_buffer(addr);
+        }
+        if let Kind::Set {
+            shape, table_addr, ..
+        } = &mut self.obj_mut(st).kind
+        {
+            *shape = new;
+            *table_addr = new_addr;
+        }
+    }
+
+    /// `set.add(v)`, taking ownership of `v` (released if already present): `set_add_entry`
+    /// fills a fresh slot and resizes when `fill * 5 >= mask * 3`, to `used * 4` slots
+    /// (`used * 2` past 50,000 entries).
     pub(crate) fn set_add(&mut self, st: ObjId, v: ObjId) {
         let present = match &self.obj(st).kind {
             Kind::Set { items, .. } => items.iter().any(|x| self.keys_equal(*x, v)),
@@ -368,30 +833,214 @@ impl Heap {
             self.decref(v);
             return;
         }
-        let (table, used, addr) = match &mut self.obj_mut(st).kind {
-            Kind::Set {
-                items,
-                table,
-                table_addr,
-                ..
-            } => {
+        let shape = match &mut self.obj_mut(st).kind {
+            Kind::Set { items, shape, .. } => {
                 items.push(v);
-                (*table, items.len(), *table_addr)
+                *shape
             }
             _ => return,
         };
-        let new_table = sizes::set_table_after_insert(table, used);
-        if new_table != table {
-            let buf = self.alloc_buffer(new_table * 16);
-            self.free_buffer(addr);
-            if let Kind::Set {
-                table, table_addr, ..
-            } = &mut self.obj_mut(st).kind
-            {
-                *table = new_table;
-                *table_addr = buf;
+        let mut grown = shape;
+        grown.add();
+        self.set_table_to(st, grown);
+    }
+
+    // ----- array.array --------------------------------------------------------------------------
+    //
+    // `array.array` keeps raw C values in one buffer of `allocated * itemsize` bytes, grown
+    // by `array_resize`'s over-allocation (0, 4, 8, 16, 25, 34, 44, ...) when items come one
+    // at a time, and sized exactly from a list or tuple.
+
+    /// `array(typecode[, initializer])` (`array_new`): a list or tuple initializer gives
+    /// exactly its length (`newarrayobject(len)`); any other iterable is iterated one item
+    /// at a time, each appended with `ins1` (so it over-allocates, and each int the
+    /// iterator makes is freed before the next is made).
+    pub(crate) fn array_new(&mut self, args: &[ObjId]) -> Result<ObjId> {
+        const BAD: &str = "bad typecode (must be b, B, u, h, H, i, I, l, L, q, Q, f or d)";
+        let Some(&tc) = args.first() else {
+            return Err(Error::Type(
+                "array() takes at least 1 argument (0 given)".into(),
+            ));
+        };
+        if args.len() > 2 {
+            return Err(Error::Type(format!(
+                "array() takes at most 2 arguments ({} given)",
+                args.len()
+            )));
+        }
+        let typecode = match &self.obj(tc).kind {
+            Kind::Str { value, .. } if value.chars().count() == 1 => {
+                value.chars().next().expect("one char")
+            }
+            _ => {
+                return Err(Error::Type(format!(
+                    "array() argument 1 must be a unicode character, not {}",
+                    self.type_name(tc)?
+                )))
+            }
+        };
+        if layout::array_itemsize(typecode).is_none() || typecode == 'u' {
+            return Err(Error::Value(BAD.into()));
+        }
+        let init = args.get(1).copied();
+        let exact: Option<Vec<ObjId>> = match init.map(|i| &self.obj(i).kind) {
+            None => Some(Vec::new()),
+            Some(Kind::List { items, .. }) => Some(items.clone()),
+            Some(Kind::Tuple(items)) => Some(items.to_vec()),
+            _ => None,
+        };
+        if let Some(items) = exact {
+            for v in &items {
+                self.array_check_item(typecode, *v)?;
+            }
+            let a = self.new_array(typecode);
+            self.array_set_allocated(a, items.len());
+            if let Kind::Array { len, .. } = &mut self.obj_mut(a).kind {
+                *len = items.len();
+            }
+            return Ok(a);
+        }
+        let init = init.expect("the exact cases cover None");
+        // PyObject_GetIter first, then the array object, then array_iter_extend.
+        self.incref(init);
+        let mut iter = self.get_iter(init)?;
+        let a = self.new_array(typecode);
+        let mut outcome = Ok(());
+        loop {
+            match self.iter_next(&mut iter) {
+                Ok(Some(v)) => {
+                    let r = self.array_check_item(typecode, v);
+                    if r.is_ok() {
+                        self.array_ins1(a);
+                    }
+                    self.decref(v);
+                    if let Err(e) = r {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
             }
         }
+        self.iter_free(iter);
+        match outcome {
+            Ok(()) => Ok(a),
+            Err(e) => {
+                self.decref(a);
+                Err(e)
+            }
+        }
+    }
+
+    /// `newarrayobject(type, 0, descr)`: the object (GC, tracked), no buffer yet.
+    fn new_array(&mut self, typecode: char) -> ObjId {
+        let a = self.alloc(
+            TypeTag::Array,
+            Kind::Array {
+                typecode,
+                len: 0,
+                allocated: 0,
+                items_addr: 0,
+            },
+        );
+        self.gc_track(a);
+        a
+    }
+
+    /// `PyMem_RESIZE` of an array's buffer to `n` items.
+    fn array_set_allocated(&mut self, a: ObjId, n: usize) {
+        let (typecode, allocated, addr) = match &self.obj(a).kind {
+            Kind::Array {
+                typecode,
+                allocated,
+                items_addr,
+                ..
+            } => (*typecode, *allocated, *items_addr),
+            _ => return,
+        };
+        if n == allocated && (addr != 0 || n == 0) {
+            return;
+        }
+        let bytes = layout::block_request(Block::ArrayItems {
+            typecode,
+            allocated: n,
+        });
+        let new_addr = self.realloc_buffer(addr, bytes);
+        if let Kind::Array {
+            allocated,
+            items_addr,
+            ..
+        } = &mut self.obj_mut(a).kind
+        {
+            *allocated = n;
+            *items_addr = new_addr;
+        }
+    }
+
+    /// `ins1(self, len, v)`: `array_resize(len + 1)`, then the value is stored.
+    fn array_ins1(&mut self, a: ObjId) {
+        let (len, allocated) = match &self.obj(a).kind {
+            Kind::Array { len, allocated, .. } => (*len, *allocated),
+            _ => return,
+        };
+        let new_alloc = layout::array_resize(allocated, len, len + 1);
+        self.array_set_allocated(a, new_alloc);
+        if let Kind::Array { len, .. } = &mut self.obj_mut(a).kind {
+            *len += 1;
+        }
+    }
+
+    /// `a.append(v)`: checks the value against the typecode, then `ins1`.
+    pub(crate) fn array_append(&mut self, a: ObjId, v: ObjId) -> Result<()> {
+        let typecode = match &self.obj(a).kind {
+            Kind::Array { typecode, .. } => *typecode,
+            _ => return Err(Error::Type(format!("{} is not an array", self.describe(a)))),
+        };
+        self.array_check_item(typecode, v)?;
+        self.array_ins1(a);
+        Ok(())
+    }
+
+    /// The typecode's `setitem` check: an int (or bool) within the C type's range for the
+    /// integer codes, a real number for `'f'` and `'d'`.
+    fn array_check_item(&self, typecode: char, v: ObjId) -> Result<()> {
+        let value = match &self.obj(v).kind {
+            Kind::Int(i) => Some(*i),
+            Kind::Bool(b) => Some(i128::from(*b)),
+            Kind::Float(_) if matches!(typecode, 'f' | 'd') => None,
+            _ if matches!(typecode, 'f' | 'd') => {
+                return Err(Error::Type(format!(
+                    "must be real number, not {}",
+                    self.type_name(v)?
+                )))
+            }
+            _ => {
+                return Err(Error::Type(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    self.type_name(v)?
+                )))
+            }
+        };
+        if let (Some(i), Some(size)) = (value, layout::array_itemsize(typecode)) {
+            if !matches!(typecode, 'f' | 'd') {
+                let bits = 8 * size as u32;
+                let (lo, hi) = if typecode.is_ascii_uppercase() {
+                    (0i128, (1i128 << bits) - 1)
+                } else {
+                    (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+                };
+                if i < lo || i > hi {
+                    return Err(Error::NotModeled(format!(
+                        "OverflowError: {i} does not fit array typecode '{typecode}'"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     // ----- items and membership ---------------------------------------------------------------
@@ -411,7 +1060,9 @@ impl Heap {
                 .iter()
                 .find(|(ek, _)| self.keys_equal(*ek, k))
                 .map(|(_, v)| *v)
-                .ok_or_else(|| Error::Lookup(format!("KeyError: {}", self.repr(k).unwrap_or_default())))?,
+                .ok_or_else(|| {
+                    Error::Lookup(format!("KeyError: {}", self.repr(k).unwrap_or_default()))
+                })?,
             _ => {
                 return Err(Error::Type(format!(
                     "'{}' object is not subscriptable",
@@ -432,7 +1083,9 @@ impl Heap {
                 let len = self.len_of(o)?;
                 let idx = if i < 0 { i + len as i128 } else { i };
                 if idx < 0 || idx >= len as i128 {
-                    return Err(Error::Lookup("IndexError: list assignment index out of range".into()));
+                    return Err(Error::Lookup(
+                        "IndexError: list assignment index out of range".into(),
+                    ));
                 }
                 self.incref(v);
                 let old = match &mut self.obj_mut(o).kind {
@@ -449,6 +1102,61 @@ impl Heap {
         }
     }
 
+    /// `del obj[key]` (a dict's key; a list's index).
+    #[track_caller]
+    pub fn del_item(&mut self, target: crate::expr::Expr, key: crate::expr::Expr) -> Result<()> {
+        self.stmt(|h| {
+            let o = h.eval(&target)?;
+            let k = h.eval(&key)?;
+            h.delete_item(o, k)
+        })
+    }
+
+    /// `DELETE_SUBSCR`: a dict entry becomes a dummy; a list item is removed and the list
+    /// shrinks with `list_resize` (`list_ass_slice`).
+    pub(crate) fn delete_item(&mut self, o: ObjId, k: ObjId) -> Result<()> {
+        match &self.obj(o).kind {
+            Kind::Dict { entries, .. } => {
+                let pos = entries.iter().position(|(ek, _)| self.keys_equal(*ek, k));
+                match pos {
+                    Some(i) => {
+                        self.dict_remove_at(o, i);
+                        Ok(())
+                    }
+                    None => Err(Error::Lookup(format!("KeyError: {}", self.repr(k)?))),
+                }
+            }
+            Kind::List { items, .. } => {
+                let len = items.len();
+                let i = self.int_of(k)?;
+                let idx = if i < 0 { i + len as i128 } else { i };
+                if idx < 0 || idx >= len as i128 {
+                    return Err(Error::Lookup(
+                        "IndexError: list assignment index out of range".into(),
+                    ));
+                }
+                let v = match &mut self.obj_mut(o).kind {
+                    Kind::List { items, .. } => items.remove(idx as usize),
+                    _ => unreachable!("matched a list"),
+                };
+                // list_ass_slice resizes with the size still len, then sets len - 1.
+                if let Kind::List { items, .. } = &mut self.obj_mut(o).kind {
+                    items.push(v);
+                }
+                self.list_resize(o, len - 1);
+                if let Kind::List { items, .. } = &mut self.obj_mut(o).kind {
+                    items.pop();
+                }
+                self.decref(v);
+                Ok(())
+            }
+            _ => Err(Error::Type(format!(
+                "'{}' object does not support item deletion",
+                self.type_name(o)?
+            ))),
+        }
+    }
+
     /// `x in c`, counting the work as the model's profiler sees it.
     pub(crate) fn contains_op(&mut self, c: ObjId, x: ObjId) -> Result<bool> {
         let (members, hashed): (Vec<ObjId>, bool) = match &self.obj(c).kind {
@@ -460,7 +1168,11 @@ impl Heap {
                 let hay = value.clone();
                 let needle = match &self.obj(x).kind {
                     Kind::Str { value, .. } => value.clone(),
-                    _ => return Err(Error::Type("'in <string>' requires string as left operand".into())),
+                    _ => {
+                        return Err(Error::Type(
+                            "'in <string>' requires string as left operand".into(),
+                        ))
+                    }
                 };
                 self.work.comparisons += hay.len() as u64;
                 return Ok(hay.contains(&*needle));
@@ -499,16 +1211,4 @@ fn index(items: &[ObjId], i: i128) -> Result<ObjId> {
         return Err(Error::Lookup("IndexError: index out of range".into()));
     }
     Ok(items[idx as usize])
-}
-
-impl Heap {
-    /// Whether every key of a dict is a str (3.11's `DICT_KEYS_UNICODE` table kind).
-    pub(crate) fn dict_keys_all_str(&self, d: ObjId) -> bool {
-        match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => entries
-                .iter()
-                .all(|(k, _)| matches!(self.obj(*k).kind, Kind::Str { .. })),
-            _ => false,
-        }
-    }
 }

@@ -47,7 +47,7 @@ impl Heap {
                 // Three or more constants: BUILD_SET 0; SET_UPDATE of a frozenset constant.
                 if let Some(c) = Expr::folded_display(items, Const::FrozenSet) {
                     let vals = self.folded_items(&c)?;
-                    let st = self.new_set_from(vals, false);
+                    let st = self.new_set_merged(vals, false);
                     return Ok(self.push_temp(st));
                 }
                 let vals = self.eval_many(items)?;
@@ -318,10 +318,10 @@ impl Heap {
                     None => Vec::new(),
                 };
                 Ok(match b {
-                    BuiltinFn::List => self.new_list_by_extend(items),
+                    BuiltinFn::List => self.list_from_iterable(args.first().copied(), items),
                     BuiltinFn::Tuple => self.new_tuple_from(items),
-                    BuiltinFn::Set => self.new_set_from(items, false),
-                    _ => self.new_set_from(items, true),
+                    BuiltinFn::Set => self.set_from_iterable(args.first().copied(), items, false),
+                    _ => self.set_from_iterable(args.first().copied(), items, true),
                 })
             }
             BuiltinFn::Dict => Ok(self.new_dict_untracked()),
@@ -347,6 +347,7 @@ impl Heap {
                 Ok(self.alloc(TypeTag::Range, Kind::Range(0, n, 1)))
             }
             BuiltinFn::Object => Ok(self.alloc(TypeTag::Object, Kind::None)),
+            BuiltinFn::Array => self.array_new(args),
         }
     }
 

@@ -28,6 +28,8 @@ pub struct FreeLists {
     tuples: [Vec<u64>; TUPLE_MAXSAVESIZE],
     lists: Vec<u64>,
     dicts: Vec<u64>,
+    /// Freed 8-slot unicode keys objects (`keys_free_list`), with their request sizes.
+    keys: Vec<(u64, usize)>,
     /// Bytes held by the blocks in all lists (their requested sizes).
     held: usize,
 }
@@ -76,12 +78,32 @@ impl FreeLists {
         }
     }
 
+    /// A keys object for `new_keys_object(PyDict_LOG_MINSIZE, unicode=1)`, if the keys free
+    /// list has one (3.11 keeps up to [`DICT_MAXFREELIST`] of them).
+    pub fn pop_keys(&mut self) -> Option<u64> {
+        let (block, request) = self.keys.pop()?;
+        self.held -= request;
+        Some(block)
+    }
+
+    /// Keep a freed 8-slot unicode keys object (`free_keys_object`); false means free it.
+    pub fn push_keys(&mut self, block: u64, request: usize) -> bool {
+        if self.keys.len() < DICT_MAXFREELIST {
+            self.keys.push((block, request));
+            self.held += request;
+            true
+        } else {
+            false
+        }
+    }
+
     /// Whether a block currently sits in a free list (its memory is untouched).
     pub fn holds(&self, block: u64) -> bool {
         self.floats.contains(&block)
             || self.lists.contains(&block)
             || self.dicts.contains(&block)
             || self.tuples.iter().any(|t| t.contains(&block))
+            || self.keys.iter().any(|(b, _)| *b == block)
     }
 
     /// Empty every list (`clear_freelists`), returning the blocks with whether each belongs
@@ -93,6 +115,7 @@ impl FreeLists {
         }
         out.extend(self.lists.drain(..).map(|b| (b, true)));
         out.extend(self.dicts.drain(..).map(|b| (b, true)));
+        out.extend(self.keys.drain(..).map(|(b, _)| (b, false)));
         self.held = 0;
         out
     }

@@ -544,16 +544,16 @@ impl Heap {
             }
             Kind::Dict {
                 entries,
-                log2_size,
-                nentries,
+                shape,
+                shared,
                 keys_addr,
             } => {
                 for (k, v) in entries.drain(..) {
                     release.push(k);
                     release.push(v);
                 }
-                *log2_size = 0;
-                *nentries = 0;
+                *shape = crate::layout::DictShape::empty();
+                *shared = None;
                 buffers.push(std::mem::take(keys_addr));
             }
             Kind::Set { items, .. } => release.append(items),

@@ -158,6 +158,7 @@ impl Heap {
             ("ref", BuiltinFn::WeakRef),
             ("range", BuiltinFn::Range),
             ("object", BuiltinFn::Object),
+            ("array", BuiltinFn::Array),
         ] {
             let id = h.new_static(TypeTag::Builtin, Kind::Builtin(f), 80);
             h.statics.builtins.insert(name, id);
@@ -189,7 +190,7 @@ impl Heap {
     }
 
     fn insert(&mut self, obj: Object) -> ObjId {
-         if let Some(index) = self.free_slots.pop() {
+        if let Some(index) = self.free_slots.pop() {
             let slot = &mut self.slots[index as usize];
             slot.obj = Some(obj);
             ObjId {
@@ -214,11 +215,11 @@ impl Heap {
     /// The object behind a handle, or [`Error::Freed`] if it was deallocated.
     pub fn get(&self, id: ObjId) -> Result<&Object> {
         match self.slots.get(id.index as usize) {
-            Some(slot) if slot.generation == id.generation => slot.obj.as_ref().ok_or_else(
-                || Error::Freed {
+            Some(slot) if slot.generation == id.generation => {
+                slot.obj.as_ref().ok_or_else(|| Error::Freed {
                     what: format!("#{}", id.index),
-                },
-            ),
+                })
+            }
             _ => Err(Error::Freed {
                 what: format!("#{}", id.index),
             }),
@@ -315,7 +316,6 @@ impl Heap {
         self.slots.len() - self.free_slots.len()
     }
 
-
     /// `id(x)`
     pub fn id_of(&self, id: ObjId) -> Result<u64> {
         Ok(self.get(id)?.addr)
@@ -403,7 +403,7 @@ impl Heap {
     pub(crate) fn alloc(&mut self, tag: TypeTag, kind: Kind) -> ObjId {
         let managed = matches!(&kind, Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
         let pre = sizes::preheader(tag, managed) as u64;
-        let request = sizes::alloc_request(tag, &kind);
+        let request = sizes::alloc_request(self, tag, &kind);
         let (block, mem) = match self.freelists.pop(tag, request) {
             Some(block) => (block, MemSource::FreeList),
             None => {
@@ -440,6 +440,23 @@ impl Heap {
         self.tracer.on_alloc(a, nbytes, MemSource::Malloc);
         self.buffers.insert(a, nbytes);
         a
+    }
+
+    /// The size requested for a live buffer from [`Heap::alloc_buffer`].
+    pub(crate) fn buffer_size(&self, addr: u64) -> Option<usize> {
+        self.buffers.get(&addr).copied()
+    }
+
+    /// Take back a block that a free list kept allocated (still traced, as CPython's free
+    /// lists keep their blocks) as a live buffer of `nbytes`.
+    pub(crate) fn adopt_buffer(&mut self, addr: u64, nbytes: usize) {
+        self.buffers.insert(addr, nbytes);
+    }
+
+    /// Hand a live buffer over to a free list: it stays allocated (and traced), but no
+    /// object owns it.
+    pub(crate) fn forget_buffer(&mut self, addr: u64) {
+        self.buffers.remove(&addr);
     }
 
     /// Free a buffer from [`Heap::alloc_buffer`].
@@ -480,7 +497,11 @@ impl Heap {
             .filter(|o| !o.is_static)
             .map(|o| o.request)
             .sum();
-        (objects, self.buffers.values().sum(), self.freelists.held_bytes())
+        (
+            objects,
+            self.buffers.values().sum(),
+            self.freelists.held_bytes(),
+        )
     }
 
     /// The references the interpreter itself owns, outside any object: the module's
@@ -620,6 +641,7 @@ impl Heap {
     /// (returned reversed, to be popped). The second value is released after the memory.
     fn take_references(&mut self, id: ObjId) -> (Vec<ObjId>, Option<ObjId>) {
         let mut buffers: Vec<u64> = Vec::new();
+        let mut keys: Option<(crate::layout::DictShape, u64)> = None;
         let mut after = None;
         let mut release: Vec<ObjId> = Vec::new();
         let inline_order = match &self.obj(id).kind {
@@ -644,14 +666,17 @@ impl Heap {
                 buffers.push(std::mem::take(items_addr));
             }
             Kind::Dict {
-                entries, keys_addr, ..
+                entries,
+                keys_addr,
+                shape,
+                ..
             } => {
                 // free_keys_object: per entry, key then value, in insertion order.
                 for (k, v) in entries.drain(..) {
                     release.push(k);
                     release.push(v);
                 }
-                buffers.push(std::mem::take(keys_addr));
+                keys = Some((*shape, std::mem::take(keys_addr)));
             }
             Kind::Set {
                 items, table_addr, ..
@@ -692,6 +717,8 @@ impl Heap {
                 release.push(c.dict);
                 release.push(c.mro);
                 release.push(c.bases);
+                // type_dealloc: PyDictKeys_DecRef(ht_cached_keys).
+                buffers.push(std::mem::take(&mut c.cached_keys_addr));
             }
             Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
                 release.extend(locals.drain(..).map(|(_, v)| v))
@@ -726,6 +753,10 @@ impl Heap {
         }
         for b in buffers {
             self.free_buffer(b);
+        }
+        if let Some((shape, addr)) = keys {
+            // An 8-slot unicode keys object goes to the keys free list.
+            self.free_keys_block(&shape, addr);
         }
         release.reverse();
         (release, after)
@@ -800,8 +831,8 @@ impl Heap {
             TypeTag::Dict,
             Kind::Dict {
                 entries: Vec::new(),
-                log2_size: 0,
-                nentries: 0,
+                shape: crate::layout::DictShape::empty(),
+                shared: None,
                 keys_addr: 0,
             },
         )

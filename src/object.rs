@@ -6,7 +6,10 @@
 //! plus a generation so a stale handle is detected instead of silently naming a new object).
 
 use smallvec::SmallVec;
+use std::cell::RefCell;
 use std::rc::Rc;
+
+use crate::layout::{DictShape, SetShape, SharedKeys};
 
 use crate::names::Body;
 
@@ -121,7 +124,9 @@ impl TypeTag {
                 | TypeTag::WeakRef
                 | TypeTag::GetSetDescriptor
                 | TypeTag::Method
+                | TypeTag::Builtin
                 | TypeTag::Generator
+                | TypeTag::Array
         )
     }
 }
@@ -157,7 +162,25 @@ pub enum BuiltinFn {
     Range,
     /// `object()`
     Object,
+    /// `array.array(typecode[, initializer])` (`from array import array`)
+    Array,
 }
+
+/// A class's cached keys (`ht_cached_keys`): the attribute names its instances share, in
+/// insertion order, and the keys object's counts.
+#[derive(Debug, Clone, Default)]
+pub struct CachedKeys {
+    /// The names, in the order instances first stored them (`dk_nentries` of them).
+    pub names: Vec<Rc<str>>,
+    /// `dk_nentries` and `dk_usable`, which size every new instance's values array and
+    /// every split `__dict__` (`_PyDict_SizeOf` reads them when it is called).
+    pub counts: SharedKeys,
+}
+
+/// The cached keys, shared by the class and the split `__dict__`s of its instances as the C
+/// shares one refcounted keys object: an instance created or a name added changes what
+/// every split dict of the class reports.
+pub type SharedKeysRef = Rc<RefCell<CachedKeys>>;
 
 /// A user class: what `class Name: ...` creates.
 #[derive(Debug, Clone)]
@@ -176,8 +199,11 @@ pub struct ClassInfo {
     pub weakrefable: bool,
     /// Whether the class defines `__del__` (a `tp_finalize`, PEP 442).
     pub has_del: bool,
-    /// Keys shared by the instances' inline values (3.11's `ht_cached_keys`), in insertion order.
-    pub cached_keys: Vec<Rc<str>>,
+    /// Keys shared by the instances' inline values (3.11's `ht_cached_keys`); `None` for a
+    /// class whose `__slots__` leave `__dict__` out (it has no cached keys).
+    pub cached_keys: Option<SharedKeysRef>,
+    /// Address of the cached keys object (a 64-slot unicode keys table; 0 if none).
+    pub cached_keys_addr: u64,
 }
 
 /// Where an instance keeps its attributes.
@@ -227,19 +253,23 @@ pub enum Kind {
     Dict {
         /// The entries, in insertion order.
         entries: Vec<(ObjId, ObjId)>,
-        /// log2 of the keys table size (0 = the shared empty keys).
-        log2_size: u8,
-        /// `dk_nentries`: entry slots used so far, deleted ones included (drives resizes).
-        nentries: usize,
-        /// Address of the keys object (0 for the shared empty keys).
+        /// Its keys object as far as sizes go: log2 of the table (0 = the shared empty
+        /// keys), kind (general, unicode, split), `dk_nentries` (deleted entries included)
+        /// and `dk_usable`. For a split dict, the entry counts are the class's: read them
+        /// from `shared`.
+        shape: DictShape,
+        /// For a split dict (a materialized instance `__dict__`): the class's keys.
+        shared: Option<SharedKeysRef>,
+        /// Address of the keys object this dict owns (0 for the shared empty keys), or for a
+        /// split dict the address of its values array.
         keys_addr: u64,
     },
     /// A `set` or `frozenset`.
     Set {
         /// The members, in insertion order (the model does not simulate hash order).
         items: Vec<ObjId>,
-        /// The hash table size (`mask + 1`; 8 is the inline smalltable).
-        table: usize,
+        /// The hash table: size (`mask + 1`; 8 is the inline smalltable), `fill`, `used`.
+        shape: SetShape,
         /// `frozenset` rather than `set`.
         frozen: bool,
         /// Address of the table when it outgrew the smalltable (else 0).

@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::heap::Heap;
-use crate::object::{InstanceAttrs, Kind, ObjId};
+use crate::object::{Kind, ObjId};
 use crate::sizes;
 
 impl Heap {
@@ -262,7 +262,7 @@ impl Heap {
     /// `sys.getsizeof(e)` ([`Error::NotModeled`] for code and frame objects).
     #[track_caller]
     pub fn getsizeof(&mut self, e: Expr) -> Result<usize> {
-        self.with_value(e, |h, v| sizes::try_getsizeof(h, v))?
+        self.with_value(e, sizes::try_getsizeof)?
     }
 }
 

@@ -1,162 +1,345 @@
-//! `sys.getsizeof` and allocation requests for heap objects: the bridge from an object's
-//! current state (its length, its list's `allocated`, its dict's keys table) to the 3.11
-//! struct layouts in [`crate::layout`].
+//! `sys.getsizeof`, allocation requests and deep sizes for heap objects: the bridge from an
+//! object's current state (its list's `allocated`, its dict's keys table, its set's table,
+//! its class's shared keys) to the 3.11 struct layouts in [`crate::layout`].
+//!
+//! Two numbers describe an object's memory, and they differ:
+//! - what CPython *requests* from its allocator ([`alloc_request`], and the separate buffers
+//!   in [`Heap::blocks_of`]): this decides which pymalloc size class serves the object, so
+//!   which addresses come back as `id()`s;
+//! - what `sys.getsizeof` *reports* ([`getsizeof`]): `__sizeof__` plus the GC pre-header,
+//!   which counts some buffers (a list's items array, a dict's keys) and not others (an
+//!   instance's values array, a class's shared keys), and says 28 for an int that took 32.
+//!
+//! Everything history-dependent is stored per object by the heap and advanced by the same
+//! resize rules as CPython's (see [`crate::containers`]): a list's `allocated`, a dict's
+//! [`DictShape`], a set's [`SetShape`], an array's `allocated`, a class's shared keys.
 
+use std::collections::HashSet;
+
+use crate::error::{Error, Result};
+use crate::expr::Expr;
 use crate::heap::Heap;
-use crate::layout;
-use crate::object::{InstanceAttrs, Kind, ObjId, TypeTag};
+use crate::layout::{self, Block, DictKeysKind, DictShape};
+use crate::object::{ClassInfo, Kind, ObjId, TypeTag};
 
 /// `PyDict_LOG_MINSIZE`: the first keys table has 8 slots.
-pub const DICT_LOG_MINSIZE: u8 = 3;
+pub const DICT_LOG_MINSIZE: u8 = layout::PY_DICT_LOG_MINSIZE;
 /// `PySet_MINSIZE`: the inline smalltable.
-pub const SET_MINSIZE: usize = 8;
+pub const SET_MINSIZE: usize = layout::PY_SET_MINSIZE;
 
-/// Bytes in front of the object's header: the `PyGC_Head` (16) for GC types, plus 3.11's
-/// managed-dict pointers (16) for regular class instances.
-pub fn preheader(tag: TypeTag, managed_dict: bool) -> usize {
-    layout::gc_preheader(tag.is_gc(), managed_dict)
-}
-
-/// Bytes requested from the allocator for the object's own block (pre-header included,
-/// separately allocated buffers not).
-pub fn alloc_request(tag: TypeTag, kind: &Kind) -> usize {
-    match kind {
-        Kind::Int(v) => int_alloc_request(*v),
-        Kind::Float(_) => layout::float_sizeof(),
-        Kind::Str { value, .. } => layout::str_sizeof(value),
-        Kind::Bytes(b) => layout::bytes_sizeof(b.len()),
-        Kind::Tuple(items) => layout::tuple_sizeof(items.len()),
-        Kind::List { .. } => layout::list_sizeof(0),
-        Kind::Dict { .. } => layout::dict_sizeof(&layout::dict_shape_for_inserts(true, 0)),
-        Kind::Set { .. } => layout::set_sizeof(SET_MINSIZE),
-        Kind::Range(..) => layout::range_sizeof(),
-        Kind::Instance { attrs, .. } => match attrs {
-            InstanceAttrs::Slots(sl) => layout::instance_sizeof(false, false, sl.len()),
-            _ => layout::instance_sizeof(true, true, 0),
-        },
-        Kind::Function(_) => layout::function_sizeof(),
-        Kind::Generator { framesize, .. } => layout::generator_sizeof(*framesize),
-        Kind::Array { typecode, .. } => layout::array_sizeof(*typecode, 0).unwrap_or(64),
-        Kind::WeakRef { .. } => 16 + WEAKREF_BASICSIZE,
-        Kind::GetSet { .. } => 16 + GETSET_BASICSIZE,
-        Kind::Method { .. } => 16 + METHOD_BASICSIZE,
-        Kind::Type(_) => 16 + HEAPTYPE_BASICSIZE,
-        Kind::Code { .. } => CODE_BASICSIZE,
-        Kind::Frame { .. } => 16 + FRAME_BASICSIZE,
-        Kind::None | Kind::Bool(_) | Kind::Builtin(_) => 16,
-    }
-    .max(match tag {
-        TypeTag::Object => layout::object_sizeof(),
-        _ => 0,
-    })
-}
-
-/// Bytes 3.11 asks `PyObject_Malloc` for when it makes an int at run time (`range`
-/// iteration, arithmetic, `len()`): a value of one 30-bit digit comes from
-/// `_PyLong_FromMedium`, which allocates a whole `PyLongObject` (its `sizeof`, the header and
-/// one digit padded to 8: 32 bytes); a longer one from `_PyLong_New(ndigits)`, which asks for
-/// the header and the digits exactly. `sys.getsizeof` counts the digits only (28 for one
-/// digit); tracemalloc records the request. (The parser's `PyLong_FromString`, which 3.11
-/// uses for literals and `int("...")`, goes through `_PyLong_New` and asks for 28; the model
-/// makes every int the run-time way. Both requests take one 32-byte pymalloc block.)
-pub fn int_alloc_request(v: i128) -> usize {
-    if layout::int_ndigits(v) <= 1 {
-        (layout::PY_LONG_DIGITS_OFFSET + layout::DIGIT).next_multiple_of(layout::PTR)
-    } else {
-        layout::int_sizeof(v)
-    }
-}
-
+/// `PyType_Type.tp_basicsize`: `sizeof(PyHeapTypeObject)` on 3.11 64-bit (`type.__basicsize__`
+/// prints 904).
+pub const HEAPTYPE_BASICSIZE: usize = 904;
+/// `PyType_Type.tp_itemsize`: `sizeof(PyMemberDef)` (name, type, offset, flags, doc): a
+/// class is allocated with one member slot per `__slots__` name, plus a sentinel.
+pub const MEMBERDEF_SIZE: usize = 40;
 /// `sizeof(PyWeakReference)`: head, wr_object, wr_callback, hash, prev, next, vectorcall.
-const WEAKREF_BASICSIZE: usize = 16 + 6 * 8;
+const WEAKREF_BASICSIZE: usize = layout::PY_OBJECT_HEAD + 6 * layout::PTR;
 /// `sizeof(PyMethodObject)`: head, im_func, im_self, im_weakreflist, vectorcall.
-const METHOD_BASICSIZE: usize = 16 + 4 * 8;
+const METHOD_BASICSIZE: usize = layout::PY_OBJECT_HEAD + 4 * layout::PTR;
 /// `sizeof(PyGetSetDescrObject)`: head, d_type, d_name, d_qualname, d_getset.
-const GETSET_BASICSIZE: usize = 16 + 4 * 8;
-/// `sizeof(PyHeapTypeObject)` on 3.11 64-bit (a big block: served by the system allocator).
-const HEAPTYPE_BASICSIZE: usize = 920;
+const GETSET_BASICSIZE: usize = layout::PY_OBJECT_HEAD + 4 * layout::PTR;
+/// `sizeof(PyCFunctionObject)`: head, m_ml, m_self, m_module, m_weakreflist, vectorcall.
+const CFUNCTION_BASICSIZE: usize = layout::PY_OBJECT_HEAD + 5 * layout::PTR;
 /// A small code object's footprint (not GC-tracked; only its address matters here).
 const CODE_BASICSIZE: usize = 160;
 /// `sizeof(PyFrameObject)` in 3.11 (without the copied interpreter frame).
 const FRAME_BASICSIZE: usize = 64;
+
+/// Bytes in front of the object's header: the `PyGC_Head` (16) for GC types, plus 3.11's
+/// managed-dict pointers (16) for instances of classes with a `__dict__`.
+pub fn preheader(tag: TypeTag, managed_dict: bool) -> usize {
+    layout::gc_preheader(tag.is_gc(), managed_dict)
+}
+
+/// The class of an instance, if the handle is a live class object.
+fn class_info(h: &Heap, class: ObjId) -> Option<&ClassInfo> {
+    match &h.get(class).ok()?.kind {
+        Kind::Type(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// The layout facts of a class's instances: (managed dict, `__weakref__` slot, named slots).
+pub(crate) fn instance_layout(c: &ClassInfo) -> (bool, bool, usize) {
+    match &c.slots {
+        None => (true, true, 0),
+        Some(names) => {
+            let named = names
+                .iter()
+                .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
+                .count();
+            let dict = names.iter().any(|n| &**n == "__dict__");
+            (dict, c.weakrefable, named)
+        }
+    }
+}
+
+/// Bytes 3.11 requests for a class object: `PyType_GenericAlloc(type, nslots)` asks for the
+/// GC head, `sizeof(PyHeapTypeObject)` and `nslots + 1` `PyMemberDef`s (the slot members and
+/// a sentinel). More than 512 bytes: the system allocator serves it.
+pub fn class_request(nslots: usize) -> usize {
+    layout::PY_GC_HEAD + HEAPTYPE_BASICSIZE + (nslots + 1) * MEMBERDEF_SIZE
+}
+
+/// Bytes requested from the allocator for the object's own block (pre-header included;
+/// separately allocated buffers not): [`layout::block_request`] for the kinds it knows.
+pub fn alloc_request(h: &Heap, tag: TypeTag, kind: &Kind) -> usize {
+    let block = match kind {
+        Kind::Int(v) => Block::Int(*v),
+        Kind::Float(_) => Block::Float,
+        Kind::Str { value, .. } => Block::Str(value),
+        Kind::Bytes(b) => Block::Bytes(b.len()),
+        Kind::Tuple(items) => Block::Tuple(items.len()),
+        Kind::List { .. } => Block::List,
+        Kind::Dict { .. } => Block::Dict,
+        Kind::Set { .. } => Block::Set,
+        Kind::Range(..) => Block::Range,
+        Kind::Instance { class, .. } => {
+            let (managed_dict, has_weakref_slot, nslots) =
+                class_info(h, *class).map_or((true, true, 0), instance_layout);
+            Block::Instance {
+                managed_dict,
+                has_weakref_slot,
+                nslots,
+            }
+        }
+        Kind::Function(_) => Block::Function,
+        Kind::Generator { framesize, .. } => Block::Generator(*framesize),
+        Kind::Array { .. } => Block::Array,
+        Kind::None if tag == TypeTag::Object => Block::Object,
+        Kind::WeakRef { .. } => return layout::PY_GC_HEAD + WEAKREF_BASICSIZE,
+        Kind::GetSet { .. } => return layout::PY_GC_HEAD + GETSET_BASICSIZE,
+        Kind::Method { .. } => return layout::PY_GC_HEAD + METHOD_BASICSIZE,
+        Kind::Type(c) => return class_request(instance_layout(c).2),
+        Kind::Code { .. } => return CODE_BASICSIZE,
+        Kind::Frame { .. } => return layout::PY_GC_HEAD + FRAME_BASICSIZE,
+        Kind::Builtin(_) => return layout::PY_GC_HEAD + CFUNCTION_BASICSIZE,
+        Kind::None | Kind::Bool(_) => return layout::PY_OBJECT_HEAD,
+    };
+    layout::block_request(block)
+}
+
+/// The [`DictShape`] a dict reports now: its own, or for a split dict the class's current
+/// shared-keys counts with the dict's own number of items.
+pub fn dict_shape_now(h: &Heap, id: ObjId) -> Option<DictShape> {
+    match &h.get(id).ok()?.kind {
+        Kind::Dict {
+            entries,
+            shape,
+            shared,
+            ..
+        } => Some(match (shape.kind, shared) {
+            (DictKeysKind::Split, Some(keys)) => {
+                DictShape::split(&keys.borrow().counts, entries.len())
+            }
+            _ => *shape,
+        }),
+        _ => None,
+    }
+}
+
+/// `sys.getsizeof(obj)`, or [`Error::NotModeled`] for the objects whose size the model does
+/// not know (code objects, frame objects).
+pub fn try_getsizeof(h: &Heap, id: ObjId) -> Result<usize> {
+    let o = h.get(id)?;
+    Ok(match &o.kind {
+        Kind::None => layout::PY_OBJECT_HEAD,
+        Kind::Bool(b) => layout::bool_sizeof(*b),
+        Kind::Int(v) => layout::int_sizeof(*v),
+        Kind::Float(_) => layout::float_sizeof(),
+        Kind::Str { value, .. } => layout::str_sizeof(value),
+        Kind::Bytes(b) => layout::bytes_sizeof(b.len()),
+        Kind::Tuple(items) => layout::tuple_sizeof(items.len()),
+        Kind::List { allocated, .. } => layout::list_sizeof(*allocated),
+        Kind::Dict { .. } => layout::dict_sizeof(&dict_shape_now(h, id).unwrap_or_default()),
+        Kind::Set { shape, .. } => layout::set_sizeof(shape.table),
+        Kind::Range(..) => layout::range_sizeof(),
+        Kind::Instance { class, .. } => {
+            let (managed_dict, weakref, nslots) =
+                class_info(h, *class).map_or((true, true, 0), instance_layout);
+            layout::instance_sizeof(managed_dict, weakref, nslots)
+        }
+        Kind::Function(_) => layout::function_sizeof(),
+        Kind::Generator { framesize, .. } => layout::generator_sizeof(*framesize),
+        Kind::Array {
+            typecode,
+            allocated,
+            ..
+        } => layout::array_sizeof(*typecode, *allocated)
+            .ok_or_else(|| Error::Value(format!("bad typecode {typecode:?} in an array object")))?,
+        // type.__sizeof__: sizeof(PyHeapTypeObject) and the cached keys, plus the GC head.
+        Kind::Type(c) => {
+            let keys = if c.cached_keys.is_some() {
+                layout::dict_keys_sizeof(layout::NEXT_LOG2_SHARED_KEYS_MAX_SIZE, true)
+            } else {
+                0
+            };
+            layout::PY_GC_HEAD + HEAPTYPE_BASICSIZE + keys
+        }
+        Kind::WeakRef { .. } => layout::PY_GC_HEAD + WEAKREF_BASICSIZE,
+        Kind::GetSet { .. } => layout::PY_GC_HEAD + GETSET_BASICSIZE,
+        Kind::Method { .. } => layout::PY_GC_HEAD + METHOD_BASICSIZE,
+        Kind::Builtin(_) => layout::PY_GC_HEAD + CFUNCTION_BASICSIZE,
+        Kind::Code { .. } | Kind::Frame { .. } => {
+            return Err(Error::NotModeled(format!(
+                "sys.getsizeof of a {} object (its size depends on the compiled code)",
+                o.tag.name()
+            )))
+        }
+    })
+}
+
+/// `sys.getsizeof(obj)` for a live handle (0 for a code or frame object, whose size the
+/// model does not know: [`try_getsizeof`] says so).
+pub fn getsizeof(h: &Heap, id: ObjId) -> usize {
+    try_getsizeof(h, id).unwrap_or(0)
+}
 
 /// A tuple's length from its request size (for the free lists, which are per length).
 pub fn tuple_len_from_request(request: usize) -> usize {
     request.saturating_sub(layout::tuple_sizeof(0)) / layout::PTR
 }
 
-/// `list_resize`'s new `allocated`.
-pub fn list_resize(allocated: usize, old_len: usize, new_len: usize) -> usize {
-    layout::list_resize(allocated, old_len, new_len)
+/// One allocation an object owns, as [`Heap::blocks_of`] lists them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedBlock {
+    /// What it is: `"object"`, `"items"`, `"keys"`, `"values"`, `"table"`, `"buffer"`,
+    /// `"cached keys"`.
+    pub what: &'static str,
+    /// The block's address (for the object itself: where its pre-header starts).
+    pub addr: u64,
+    /// Bytes requested.
+    pub request: usize,
+    /// Whether pymalloc serves it (a request of at most 512 bytes), else the system `malloc`.
+    pub small: bool,
 }
 
-/// `USABLE_FRACTION(n)`: a keys table of n slots holds 2n/3 entries.
-pub fn usable_fraction(n: usize) -> usize {
-    (n << 1) / 3
-}
-
-/// `calculate_log2_keysize(GROWTH_RATE(d))` with `GROWTH_RATE = used * 3` (3.11).
-pub fn dict_log2_for_growth(used: usize) -> u8 {
-    let minsize = used * 3;
-    let mut log2 = DICT_LOG_MINSIZE;
-    while (1usize << log2) < minsize {
-        log2 += 1;
-    }
-    log2
-}
-
-/// The keys table a dict display of `n` items starts with.
-pub fn dict_log2_for_display(all_str: bool, n: usize) -> u8 {
-    layout::dict_shape_for_display(all_str, n).log2_size()
-}
-
-/// Bytes of a keys object with 2**log2 slots.
-pub fn dict_keys_bytes(log2: u8, unicode: bool) -> usize {
-    layout::dict_keys_sizeof(log2, unicode)
-}
-
-/// log2 of the shared keys table for a class with `nkeys` cached keys.
-pub fn shared_keys_log2(nkeys: usize) -> u8 {
-    layout::shared_keys_log2(nkeys)
-}
-
-/// Bytes of a 3.11 instance's values array for a class with `nkeys` shared keys.
-pub fn values_array_bytes(nkeys: usize) -> usize {
-    layout::values_array_sizeof(nkeys)
-}
-
-/// Words of frame data for a generator whose function has `nlocals` locals.
-pub fn generator_framesize(nlocals: usize) -> usize {
-    layout::generator_framesize(nlocals)
-}
-
-/// The set's table size after an insert that brought it to `used` entries.
-pub fn set_table_after_insert(table: usize, used: usize) -> usize {
-    layout::set_table_after_insert(table, used)
-}
-
-/// `sys.getsizeof(obj)`: the object's block plus the buffers its `__sizeof__` counts.
-pub fn getsizeof(h: &Heap, id: ObjId) -> usize {
-    let o = h.obj(id);
-    match &o.kind {
-        Kind::List { allocated, .. } => layout::list_sizeof(*allocated),
-        Kind::Dict {
-            entries, log2_size, ..
-        } => {
-            let split = false;
-            let all_str = entries
-                .iter()
-                .all(|(k, _)| matches!(h.obj(*k).kind, Kind::Str { .. }));
-            layout::dict_sizeof_from(*log2_size, all_str, split)
+impl Heap {
+    /// The allocations an object owns: its own block (for a GC object, starting at its
+    /// `PyGC_Head`, 16 bytes before `id()`; 32 for an instance with a managed dict), and its
+    /// separately allocated parts: a list's items array, a dict's keys (or a split dict's
+    /// values), a set's table once it outgrew the smalltable, an instance's values array, an
+    /// array's buffer, a class's cached keys. Static objects own nothing.
+    pub fn blocks_of(&self, id: ObjId) -> Result<Vec<OwnedBlock>> {
+        let o = self.get(id)?;
+        if o.is_static {
+            return Ok(Vec::new());
         }
-        Kind::Set { table, .. } => layout::set_sizeof(*table),
-        Kind::Array {
-            typecode, allocated, ..
-        } => layout::array_sizeof(*typecode, *allocated).unwrap_or(64),
-        Kind::Int(v) => layout::int_sizeof(*v),
-        Kind::Bool(b) => layout::bool_sizeof(*b),
-        Kind::None => 16,
-        _ if o.is_static => alloc_request(o.tag, &o.kind),
-        _ => o.request,
+        let managed = match &o.kind {
+            Kind::Instance { class, .. } => {
+                class_info(self, *class).is_none_or(|c| instance_layout(c).0)
+            }
+            _ => false,
+        };
+        let block = |what, addr: u64, request: usize| OwnedBlock {
+            what,
+            addr,
+            request,
+            small: request <= crate::obmalloc::SMALL_REQUEST_THRESHOLD,
+        };
+        let mut out = vec![block(
+            "object",
+            o.addr - preheader(o.tag, managed) as u64,
+            o.request,
+        )];
+        let extra = match &o.kind {
+            Kind::List { items_addr, .. } => Some(("items", *items_addr)),
+            Kind::Dict {
+                keys_addr, shape, ..
+            } if shape.kind == DictKeysKind::Split => Some(("values", *keys_addr)),
+            Kind::Dict { keys_addr, .. } => Some(("keys", *keys_addr)),
+            Kind::Set { table_addr, .. } => Some(("table", *table_addr)),
+            Kind::Instance { values_addr, .. } => Some(("values", *values_addr)),
+            Kind::Array { items_addr, .. } => Some(("buffer", *items_addr)),
+            Kind::Type(c) => Some(("cached keys", c.cached_keys_addr)),
+            _ => None,
+        };
+        if let Some((what, addr)) = extra {
+            if let Some(n) = self.buffer_size(addr) {
+                out.push(block(what, addr, n));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `sys.getsizeof` of an object handle.
+    pub fn sizeof(&self, id: ObjId) -> Result<usize> {
+        try_getsizeof(self, id)
+    }
+
+    /// A deep size in the spirit of `pympler.asizeof`: `sys.getsizeof` of the object and of
+    /// everything reachable from it through `gc.get_referents`, each object counted once.
+    /// Classes, functions, code objects and builtins are not followed (they belong to the
+    /// program, not to the value), as `asizeof` leaves them out. An instance's values array
+    /// is counted by nobody (`getsizeof` of the instance leaves it out, as CPython's does).
+    pub fn deep_sizeof(&self, root: ObjId) -> Result<usize> {
+        self.get(root)?;
+        let mut seen = HashSet::new();
+        let mut stack = vec![root];
+        let mut total = 0;
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            let o = self.obj(id);
+            if matches!(
+                o.kind,
+                Kind::Type(_) | Kind::Code { .. } | Kind::Function(_) | Kind::Builtin(_)
+            ) {
+                continue;
+            }
+            total += try_getsizeof(self, id)?;
+            stack.extend(self.referents(id));
+        }
+        Ok(total)
+    }
+
+    /// [`Heap::deep_sizeof`] of an expression's value.
+    #[track_caller]
+    pub fn deep_sizeof_of(&mut self, e: Expr) -> Result<usize> {
+        self.with_value(e, |h, v| h.deep_sizeof(v))?
+    }
+
+    /// [`Heap::blocks_of`] an expression's value.
+    #[track_caller]
+    pub fn blocks_of_value(&mut self, e: Expr) -> Result<Vec<OwnedBlock>> {
+        self.with_value(e, |h, v| h.blocks_of(v))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    #[test]
+    fn static_and_heap_objects() {
+        let mut py = Heap::new();
+        assert_eq!(py.getsizeof(none()).unwrap(), 16);
+        assert_eq!(py.getsizeof(int(0)).unwrap(), 28);
+        assert_eq!(py.getsizeof(int(1000)).unwrap(), 28);
+        assert_eq!(py.getsizeof(name("len")).unwrap(), 72);
+        assert_eq!(py.getsizeof(tuple([])).unwrap(), 40);
+        assert_eq!(py.getsizeof(s("")).unwrap(), 49);
+        py.assign("big", int(1000)).unwrap();
+        let blocks = py.blocks_of_value(name("big")).unwrap();
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(
+            blocks[0].request, 32,
+            "a one-digit int requests sizeof(PyLongObject)"
+        );
+        assert!(py.blocks_of_value(int(5)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn classes_request_their_members() {
+        assert_eq!(class_request(0), 960);
+        assert_eq!(class_request(2), 1040);
+        let mut py = Heap::new();
+        py.class(Class::new("C")).unwrap();
+        assert_eq!(py.getsizeof(name("C")).unwrap(), 1688);
+        py.class(Class::new("S").slots(&["a"])).unwrap();
+        assert_eq!(py.getsizeof(name("S")).unwrap(), 920);
     }
 }
