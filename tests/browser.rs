@@ -56,7 +56,7 @@ fn every_page_loads_with_its_pictures_and_links() {
     let dir = book_dir();
     let pages = pages(&dir);
     assert!(pages.len() >= 10, "the book has its pages: {}", pages.len());
-    let href = regex::Regex::new(r#"<a [^>]*href="([^"#?]+)[^"]*""#).unwrap();
+    let href = regex::Regex::new(r##"<a [^>]*href="([^"#?]+)[^"]*""##).unwrap();
     let src = regex::Regex::new(r#"<img [^>]*src="([^"]+)""#).unwrap();
     let mut problems = Vec::new();
     let mut images = 0;
