@@ -51,7 +51,10 @@ impl Heap {
 
     /// The compilation unit statements are running in.
     pub(crate) fn current_code(&self) -> ObjId {
-        self.frames.last().map(|f| f.code).unwrap_or(self.module_code)
+        self.frames
+            .last()
+            .map(|f| f.code)
+            .unwrap_or(self.module_code)
     }
 
     // ----- statements ---------------------------------------------------------------------
@@ -267,7 +270,9 @@ impl Heap {
         if !matches!(self.obj(d).kind, Kind::Dict { .. }) {
             let ty = self.type_name(d)?;
             self.decref(d);
-            return Err(Error::Type(format!("exec() globals must be a dict, not {ty}")));
+            return Err(Error::Type(format!(
+                "exec() globals must be a dict, not {ty}"
+            )));
         }
         let saved = std::mem::replace(&mut self.globals, d);
         let r = self.cell(f);
