@@ -9,6 +9,8 @@ secs="${1:-20}"
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
  -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
  -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
-cargo build --release --quiet --target-dir ../target/fuzz
+# An explicit --target keeps RUSTFLAGS off build scripts and proc-macros (as cargo-fuzz does).
+target="$(rustc -vV | sed -n 's/^host: //p')"
+cargo build --release --quiet --target "$target" --target-dir ../target/fuzz
 mkdir -p corpus artifacts
-../target/fuzz/release/ops corpus -artifact_prefix=artifacts/ -max_total_time="$secs" -max_len=400 -print_final_stats=1 2>&1 | tail -n 15
+"../target/fuzz/$target/release/ops" corpus -artifact_prefix=artifacts/ -max_total_time="$secs" -max_len=400 -print_final_stats=1 2>&1 | tail -n 15
