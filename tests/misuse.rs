@@ -1,0 +1,73 @@
+//! Misuse of the library returns a typed error that names what went wrong, never a panic,
+//! and leaves the heap consistent (checked by the reference model after every error).
+
+mod reference_model;
+
+use pyheap::prelude::*;
+use pyheap::Error;
+
+fn heap() -> Heap {
+    let mut py = Heap::new();
+    py.class(Class::new("Point").slots(&["x", "y"])).unwrap();
+    py.class(Class::new("Plain")).unwrap();
+    py.assign("p", name("Point").call([])).unwrap();
+    py.assign("l", list([int(1), int(2)])).unwrap();
+    py
+}
+
+/// Each case: a description, the step, and a check of the error it must give.
+type Case = (&'static str, fn(&mut Heap) -> Result<()>, fn(&Error) -> bool);
+
+const CASES: &[Case] = &[
+    ("unknown name", |py| py.assign("x", name("nope")), |e| matches!(e, Error::UnknownName(n) if n == "nope")),
+    ("del of an unbound name", |py| py.del("nope"), |e| matches!(e, Error::UnknownName(_))),
+    ("slotted class, new attribute", |py| py.assign_attr(name("p"), "name", s("A name")), |e| e.to_string() == "AttributeError: 'Point' object has no attribute 'name'"),
+    ("slotted class, no __dict__", |py| py.exec(name("p").attr("__dict__")), |e| matches!(e, Error::NoAttribute { attr, .. } if attr == "__dict__")),
+    ("unset slot", |py| py.exec(name("p").attr("x")), |e| matches!(e, Error::NoAttribute { .. })),
+    ("bad generation", |py| py.gc_collect(3).map(|_| ()), |e| matches!(e, Error::Value(_))),
+    ("get_objects of a bad generation", |py| py.gc_get_objects(Some(5)).map(|_| ()), |e| matches!(e, Error::Value(_))),
+    ("weakref to an int", |py| py.assign("w", name("ref").call([int(5)])), |e| e.to_string().contains("cannot create weak reference to 'int' object")),
+    ("weakref to a slotted instance", |py| py.assign("w", name("ref").call([name("p")])), |e| matches!(e, Error::Type(_))),
+    ("calling a list", |py| py.exec(name("l").call([])), |e| e.to_string().contains("not callable")),
+    ("too many arguments", |py| py.exec(name("Plain").call([int(1)])), |e| matches!(e, Error::Type(_))),
+    ("index out of range", |py| py.exec(name("l").item(int(5))), |e| matches!(e, Error::Lookup(_))),
+    ("unhashable dict key", |py| py.assign("d", dict([(list([]), int(1))])), |e| e.to_string().contains("unhashable type: 'list'")),
+    ("int() of a non-number", |py| py.assign("n", name("int").call([s("abc")])), |e| matches!(e, Error::Value(_))),
+    ("return at module level", |py| py.ret(none()), |e| matches!(e, Error::Context(_))),
+    ("+ of list and int", |py| py.assign("z", add(name("l"), int(1))), |e| matches!(e, Error::Type(_))),
+    ("append to an int", |py| py.exec(int(5).method("append", [int(1)])), |e| matches!(e, Error::NoAttribute { .. })),
+];
+
+#[test]
+fn misuse_gives_a_clear_error_and_leaves_the_heap_consistent() {
+    for (what, step, expected) in CASES {
+        let mut py = heap();
+        let before: Vec<_> = py.global_names().into_iter().map(|(n, _)| n).collect();
+        let err = step(&mut py).expect_err(what);
+        assert!(expected(&err), "{what}: unexpected error {err:?}");
+        reference_model::check(&py).unwrap_or_else(|e| panic!("{what}: heap inconsistent after the error: {e}"));
+        let after: Vec<_> = py.global_names().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(before, after, "{what}: a failed statement must not bind anything");
+    }
+}
+
+#[test]
+fn a_stale_handle_is_an_error_not_a_new_object() {
+    let mut py = heap();
+    let l = py.eval_owned(name("l")).unwrap();
+    py.release(l).unwrap();
+    py.del("l").unwrap();
+    assert!(matches!(py.refcnt(l), Err(Error::Freed { .. })));
+    assert!(matches!(py.release(l), Err(Error::Freed { .. })));
+    // A new object in the same slot does not answer to the old handle.
+    py.assign("m", list([])).unwrap();
+    assert!(py.get(l).is_err());
+    assert!(matches!(py.sizeof(l), Err(Error::Freed { .. })));
+}
+
+#[test]
+fn statics_do_not_pretend_to_know_their_count() {
+    let mut py = heap();
+    assert!(matches!(py.getrefcount(none()), Err(Error::NotModeled(_))));
+    assert!(matches!(py.getrefcount(int(10)), Err(Error::NotModeled(_))));
+}
