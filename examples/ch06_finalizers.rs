@@ -469,6 +469,7 @@ pub fn not_guaranteed() -> Result<String> {
                 "close",
                 &["self"],
                 body(|py| {
+                    // if not self.closed:
                     if py.is(name("self").attr("closed"), boolean(false))? {
                         let p = py.str_of_expr(name("self").attr("path"))?;
                         py.print(format!("  close {p}"));

@@ -8,7 +8,7 @@ class TempFile:
         self.closed = False
         print(f"  open {self.path}")
     def close(self):
-        if self.closed is False:
+        if not self.closed:
             print(f"  close {self.path}")
             self.closed = True
     def __del__(self):
