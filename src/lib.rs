@@ -41,6 +41,7 @@
 
 pub mod classes;
 pub mod containers;
+pub mod context_manager;
 pub mod error;
 pub mod eval;
 pub mod expr;
@@ -78,7 +79,7 @@ pub mod prelude {
     };
     pub use crate::gc::DEBUG_SAVEALL;
     pub use crate::heap::Heap;
-    pub use crate::iteration::{dict_comp, list_comp};
+    pub use crate::iteration::{dict_comp, list_comp, Flow};
     pub use crate::names::body;
     pub use crate::object::ObjId;
 

@@ -249,6 +249,28 @@ impl Heap {
     }
 }
 
+/// Python's `format(n, ',')`: the digits grouped by threes with commas (`3,992,904`).
+pub fn thousands(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes in KiB, rounded to a whole number as Python's `format(x / 1024, ',.0f')` rounds
+/// (half to even), with thousands separators.
+pub fn kib(bytes: usize) -> String {
+    thousands((bytes as f64 / 1024.0).round_ties_even() as i128)
+}
+
 /// The real memory of this process (the Rust program running the model), as
 /// `psutil.Process().memory_info()` reports it on Linux.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -298,6 +320,17 @@ impl ProcessMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_like_python() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(-4_999_950_000), "-4,999,950,000");
+        assert_eq!(kib(3_992_792), "3,899");
+        assert_eq!(kib(512), "0"); // 0.5 rounds to even
+        assert_eq!(kib(1536), "2");
+    }
 
     #[test]
     fn parses_proc_status() {
