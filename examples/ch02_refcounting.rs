@@ -182,16 +182,20 @@ pub fn freed_memory() -> Result<String> {
     py.class(Class::new("Thing"))?;
     py.assign("t", name("Thing").call([]))?;
     let address = py.id(name("t"))?;
-    let raw = py.refcount_at(address)?;
-    let listed = py.gc_lists_address(address);
-    py.print(format!("live: reference_count = {raw}, in gc.get_objects(): {}", py_bool(listed)));
     py.del("t")?;
-    let raw = py.refcount_at(address)?;
-    let found = py.gc_lists_address(address);
     py.assign("u", name("Thing").call([]))?;
     let reused = py.id(name("u"))? == address;
+
+    py.assign("w", name("Thing").call([]))?;
+    let address = py.id(name("w"))?;
+    let raw = py.refcount_at(address)?; // ctypes.c_ssize_t.from_address(address).value
+    let listed = py.gc_lists_address(address);
+    py.print(format!("live: reference_count = {raw}, in gc.get_objects(): {}", py_bool(listed)));
+    py.del("w")?;
+    let raw = py.refcount_at(address)?;
+    let found = py.gc_lists_address(address);
     py.print(format!("freed: reference_count = {raw}, in gc.get_objects(): {}", py_bool(found)));
-    py.print(format!("next Thing() takes the same address: {}", py_bool(reused)));
+    py.print(format!("a Thing() made right after del t takes its address: {}", py_bool(reused)));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: freed_memory
