@@ -42,7 +42,7 @@ pub fn model_trace_user_purchase() -> Result<String> {
     py.del("user_2")?; // del user_2: registry still holds it
 
     // gc.collect(0), with the model's record of each phase
-    let trace = py.gc_collect_traced(0)?;
+    let trace = py.gc_collect_pictured(0, "ch04_user_purchase")?;
     // Name each object by its label in the tables.
     let label = |id: ObjId| {
         let found = labels.iter().find(|(l, _)| *l == id);
