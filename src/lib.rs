@@ -47,6 +47,7 @@ pub mod eval;
 pub mod expr;
 pub mod freelist;
 pub mod gc;
+pub mod gil;
 pub mod graph;
 pub mod heap;
 pub mod intern;
