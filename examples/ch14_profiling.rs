@@ -125,7 +125,9 @@ pub fn model_rust_lines() -> Result<String> {
         py.print(stat.to_string());
     }
     let (current, peak) = py.tracemalloc().get_traced_memory();
-    py.print(format!("get_traced_memory(): current={current}, peak={peak}"));
+    py.print(format!(
+        "get_traced_memory(): current={current}, peak={peak}"
+    ));
     py.del("data")?;
     let after = py.tracemalloc().take_snapshot()?;
     py.print("after del data, compare_to(snapshot, 'lineno'):");

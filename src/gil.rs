@@ -172,7 +172,8 @@ pub fn send(from: &mut Heap, value: Expr, to: &mut Heap, target: &str) -> Result
 /// The value of an object as an expression that builds an equal one.
 fn pickled(h: &Heap, id: ObjId) -> Result<Expr> {
     let o = h.get(id)?;
-    let items = |ids: &[ObjId]| -> Result<Vec<Expr>> { ids.iter().map(|i| pickled(h, *i)).collect() };
+    let items =
+        |ids: &[ObjId]| -> Result<Vec<Expr>> { ids.iter().map(|i| pickled(h, *i)).collect() };
     Ok(match &o.kind {
         Kind::None => expr::none(),
         Kind::Bool(b) => expr::boolean(*b),

@@ -137,7 +137,12 @@ pub struct Trace {
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.traceback, format_size(self.size as f64, false))
+        write!(
+            f,
+            "{}: {}",
+            self.traceback,
+            format_size(self.size as f64, false)
+        )
     }
 }
 
@@ -321,7 +326,12 @@ impl Filter {
 
     fn match_trace(&self, trace: &Trace) -> bool {
         let res = if self.all_frames {
-            if trace.traceback.frames.iter().any(|f| self.match_frame_impl(f)) {
+            if trace
+                .traceback
+                .frames
+                .iter()
+                .any(|f| self.match_frame_impl(f))
+            {
                 self.inclusive
             } else {
                 !self.inclusive
@@ -585,9 +595,7 @@ impl Snapshot {
 
     fn statistics_by(&self, key_type: KeyType, cumulative: bool) -> Result<Vec<Statistic>> {
         let mut stats = self.group_by(key_type, cumulative)?;
-        stats.sort_by(|a, b| {
-            (b.size, b.count, &b.traceback).cmp(&(a.size, a.count, &a.traceback))
-        });
+        stats.sort_by(|a, b| (b.size, b.count, &b.traceback).cmp(&(a.size, a.count, &a.traceback)));
         Ok(stats)
     }
 
