@@ -192,8 +192,11 @@ pub fn process_memory() -> Result<String> {
 }
 // ANCHOR_END: process_memory
 
+/// A scenario: its name (shared by its snapshot and its python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("create_list_top10", create_list_top10),
     ("compare_to_snapshots", compare_to_snapshots),
     ("model_rust_lines", model_rust_lines),

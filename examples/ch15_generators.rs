@@ -261,8 +261,11 @@ pub fn context_manager() -> Result<String> {
 }
 // ANCHOR_END: context_manager
 
+/// A scenario: its name (shared by its snapshot and its python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("list_vs_generator", list_vs_generator),
     ("one_at_a_time", one_at_a_time),
     ("generator_holds_one", generator_holds_one),

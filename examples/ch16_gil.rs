@@ -117,8 +117,11 @@ pub fn separate_heaps() -> Result<String> {
 }
 // ANCHOR_END: separate_heaps
 
+/// A scenario: its name (shared by its snapshot and its python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("gil_keeps_counts_exact", gil_keeps_counts_exact),
     ("model_lost_updates", model_lost_updates),
     ("model_biased_refcount", model_biased_refcount),

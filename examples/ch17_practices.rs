@@ -644,8 +644,11 @@ pub fn q5_refcount_limits() -> Result<String> {
 }
 // ANCHOR_END: q5_refcount_limits
 
+/// A scenario: its name (shared by its snapshot and its python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("do_let_gc_work", do_let_gc_work),
     ("do_weak_cache", do_weak_cache),
     ("do_break_cycles", do_break_cycles),

@@ -163,7 +163,7 @@ pub fn biased_with_threads(others: usize, per_thread: u64) -> BiasedRefCount {
 /// value, bound to `target`; nothing is shared, no count of one heap moves in the other.
 /// Handles `None`, bools, ints, floats, strs and lists, tuples and dicts of those.
 pub fn send(from: &mut Heap, value: Expr, to: &mut Heap, target: &str) -> Result<()> {
-    let copy = from.with_value(value, |h, v| pickled(h, v))??;
+    let copy = from.with_value(value, pickled)??;
     // Unpickling builds at run time: a cell of its own, so no constant is shared with
     // the receiving program's code.
     to.cell(|py| py.assign(target, copy))
