@@ -26,7 +26,8 @@ pub fn create_list_top10() -> Result<String> {
         &[],
         body(|py| {
             let numbers = list_comp(name("i"), "i", name("range").call([int(10_000)]));
-            py.comprehension(&numbers, |py, value| py.ret(value)) // return [i for i in range(10000)]
+            // return [i for i in range(10000)]
+            py.comprehension(&numbers, |py, value| py.ret(value))
         }),
     )?;
     py.def(
@@ -96,7 +97,7 @@ pub fn compare_to_snapshots() -> Result<String> {
 /// `create_list_top10`, printed as `tracemalloc` prints them, with three frames kept.
 pub fn model_rust_lines() -> Result<String> {
     let mut py = Heap::new();
-    py.compile([int(10_000), name("data")])?; // constants and names, as the compiler makes them
+    py.compile([int(10_000), name("data")])?; // constants and names, made by the compiler
     py.exec(list([]))?;
     py.def(
         "create_list",

@@ -19,7 +19,8 @@ pub fn list_vs_generator() -> Result<String> {
         &["n"],
         body(|py| {
             let numbers = list_comp(name("i"), "i", name("range").call([name("n")]));
-            py.comprehension(&numbers, |py, value| py.ret(value)) // return [i for i in range(n)]
+            // return [i for i in range(n)]
+            py.comprehension(&numbers, |py, value| py.ret(value))
         }),
     )?;
     py.def_generator("get_numbers_gen", &["n"])?; // for i in range(n): yield i

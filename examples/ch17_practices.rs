@@ -63,7 +63,8 @@ pub fn do_weak_cache() -> Result<String> {
     py.class(Class::new("Image"))?;
     py.assign("cache", name("WeakValueDictionary").call([]))?;
     py.assign("logo", name("Image").call([]))?;
-    py.exec(name("cache").method("__setitem__", [s("logo"), name("logo")]))?; // cache["logo"] = logo
+    // cache["logo"] = logo
+    py.exec(name("cache").method("__setitem__", [s("logo"), name("logo")]))?;
     let len = py.repr_of(name("cache").method("__len__", []))?;
     py.print(format!("while logo is used: len(cache) = {len}"));
     py.del("logo")?;
@@ -172,7 +173,8 @@ pub fn do_slots() -> Result<String> {
 /// list kept after every request, found by comparing two snapshots.
 pub fn do_profile_leak() -> Result<String> {
     let mut py = Heap::new();
-    py.exec(list(vec![list([]); 20]))?; // lists left on the free list, as by CPython's start-up
+    // empty lists on the list free list, as CPython's start-up leaves them
+    py.exec(list(vec![list([]); 20]))?;
     py.compile([int(1_000)])?;
     py.assign("history", list([]))?; // grows forever: the leak
     py.def(
@@ -215,7 +217,8 @@ pub fn do_profile_leak() -> Result<String> {
 /// still bound while the next one is built.
 pub fn do_del_in_loops() -> Result<String> {
     let mut py = Heap::new();
-    py.exec(list(vec![list([]); 4]))?; // lists left on the free list, as by CPython's start-up
+    // empty lists on the list free list, as CPython's start-up leaves them
+    py.exec(list(vec![list([]); 4]))?;
     py.compile([int(100_000)])?;
     let batch = |del: bool| {
         body(move |py| {
@@ -439,8 +442,9 @@ pub fn dont_cycles_without_weakrefs() -> Result<String> {
 /// tracked object, whether or not it finds anything.
 pub fn model_dont_collect_often() -> Result<String> {
     let mut py = Heap::new();
-    py.exec(list(vec![list([]); 80]))?; // lists left on the free list, as by CPython's start-up
-                                        // keep = [[] for i in range(10_000)]: 10,000 tracked lists that are not garbage
+    // empty lists on the list free list, as CPython's start-up leaves them
+    py.exec(list(vec![list([]); 80]))?;
+    // keep = [[] for i in range(10_000)]: 10,000 tracked lists that are not garbage
     let lists = list_comp(list([]), "i", name("range").call([int(10_000)]));
     py.comprehension(&lists, |py, value| py.assign("keep", value))?;
     let mut examined = 0;
@@ -462,7 +466,8 @@ pub fn model_dont_collect_often() -> Result<String> {
 /// global lives until it is deleted.
 pub fn local_variables() -> Result<String> {
     let mut py = Heap::new();
-    py.exec(list(vec![list([]); 4]))?; // lists left on the free list, as by CPython's start-up
+    // empty lists on the list free list, as CPython's start-up leaves them
+    py.exec(list(vec![list([]); 4]))?;
     py.compile([int(10_000), name("count"), name("rows")])?;
     let rows = || list_comp(name("i"), "i", name("range").call([int(10_000)]));
     py.def(
