@@ -386,8 +386,9 @@ pub fn observers() -> Result<String> {
     let len = py.repr_of(name("observers").method("__len__", []))?;
     py.print(format!("del a: len(observers) = {len}"));
     py.print("for o in observers: o.notify('saved')");
-    py.for_each("o", name("observers"), |py| {
-        py.exec(name("o").method("notify", [s("saved")]))
+    py.for_in("o", name("observers"), |py| {
+        py.exec(name("o").method("notify", [s("saved")]))?;
+        Ok(Flow::Continue)
     })?;
     py.del("o")?;
     py.del("b")?;
@@ -412,13 +413,13 @@ pub fn not_weakrefable() -> Result<String> {
         dict([]),
         name("Point").call([]),
     ]);
-    py.for_each("value", values, |py| {
+    py.for_in("value", values, |py| {
         match py.exec(name("ref").call([name("value")])) {
             Ok(()) => py.print("ok"),
             Err(e @ Error::Type(_)) => py.print(e.to_string()), // except TypeError as e
             Err(e) => return Err(e),
         }
-        Ok(())
+        Ok(Flow::Continue)
     })?;
     py.assign("r", name("ref").call([name("WeakPoint").call([])]))?;
     let dead = py.is(name("r").call([]), none())?;

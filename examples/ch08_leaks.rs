@@ -64,7 +64,7 @@ pub fn leaky_class() -> Result<String> {
     let n = py.repr_of(name("len").call([name("referrers")]))?;
     py.print(format!("Referrers: {n}"));
     let globals = py.globals_dict();
-    py.for_each("r", name("referrers"), |py| {
+    py.for_in("r", name("referrers"), |py| {
         let what = if py.is(name("r"), name("LeakyClass").attr("instances"))? {
             "LeakyClass.instances".to_string()
         } else if py.is(name("r"), obj(globals))? {
@@ -74,7 +74,7 @@ pub fn leaky_class() -> Result<String> {
         };
         let ty = py.type_name(py.lookup("r")?)?;
         py.print(format!("  {ty}: {what}"));
-        Ok(())
+        Ok(Flow::Continue)
     })?;
     Ok(py.take_stdout())
 }
@@ -111,14 +111,14 @@ pub fn count_instances() -> Result<String> {
         }
         Ok(n)
     };
-    py.for_each("step", name("range").call([int(3)]), |py| {
+    py.for_in("step", name("range").call([int(3)]), |py| {
         py.exec(name("handle").call([fstr([s("/page/"), name("step")])]))?;
         let done = py.str_of_expr(add(name("step"), int(1)))?;
         let n = count(py)?;
         py.print(format!(
             "requests handled: {done}, Request objects alive: {n}"
         ));
-        Ok(())
+        Ok(Flow::Continue)
     })?;
     py.exec(name("Request").attr("log").method("clear", []))?;
     let n = count(&mut py)?;
@@ -218,20 +218,19 @@ pub fn nonleaky_fix() -> Result<String> {
                 &["cls"],
                 body(|py| {
                     // cls._instances = [ref for ref in cls._instances if ref() is not None]
+                    // (the model's comprehensions have no `if`: a loop that appends)
                     py.assign("alive", list([]))?;
-                    py.for_each("ref", name("cls").attr("_instances"), |py| {
+                    py.for_in("ref", name("cls").attr("_instances"), |py| {
                         if !py.is(name("ref").call([]), none())? {
                             py.exec(name("alive").method("append", [name("ref")]))?;
                         }
-                        Ok(())
+                        Ok(Flow::Continue)
                     })?;
                     py.assign_attr(name("cls"), "_instances", name("alive"))?;
                     // return [ref() for ref in cls._instances]
-                    py.assign("result", list([]))?;
-                    py.for_each("ref", name("cls").attr("_instances"), |py| {
-                        py.exec(name("result").method("append", [name("ref").call([])]))
-                    })?;
-                    py.ret(name("result"))
+                    let live =
+                        list_comp(name("ref").call([]), "ref", name("cls").attr("_instances"));
+                    py.comprehension(&live, |py, result| py.ret(result))
                 }),
             ),
     )?;
@@ -240,11 +239,8 @@ pub fn nonleaky_fix() -> Result<String> {
         &["objs"],
         // return [o.name for o in objs]
         body(|py| {
-            py.assign("result", list([]))?;
-            py.for_each("o", name("objs"), |py| {
-                py.exec(name("result").method("append", [name("o").attr("name")]))
-            })?;
-            py.ret(name("result"))
+            let comp = list_comp(name("o").attr("name"), "o", name("objs"));
+            py.comprehension(&comp, |py, result| py.ret(result))
         }),
     )?;
     // NonLeakyClass.get_instances(): a classmethod, so the class is passed as cls.

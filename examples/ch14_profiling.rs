@@ -59,6 +59,38 @@ pub fn create_list_top10() -> Result<String> {
 }
 // ANCHOR_END: create_list_top10
 
+// ANCHOR: traced_memory
+/// `get_traced_memory()`: the traced total now, and its highest point since tracing began.
+pub fn traced_memory() -> Result<String> {
+    let mut py = Heap::new();
+    py.compile([int(10_000)])?;
+    py.exec(list([]))?; // a list on the free list, as CPython's start-up leaves one
+    py.def(
+        "create_list",
+        &[],
+        body(|py| {
+            let numbers = list_comp(name("i"), "i", name("range").call([int(10_000)]));
+            py.comprehension(&numbers, |py, value| py.ret(value))
+        }),
+    )?;
+    py.def(
+        "main",
+        &[],
+        body(|py| {
+            py.tracemalloc().start();
+            py.assign("data", name("create_list").call([]))?;
+            let (current, peak) = py.tracemalloc().get_traced_memory();
+            py.tracemalloc().stop();
+            py.print(format!("get_traced_memory() = ({current}, {peak})"));
+            py.print(format!("peak - current = {} bytes", peak - current));
+            Ok(())
+        }),
+    )?;
+    py.exec(name("main").call([]))?;
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: traced_memory
+
 // ANCHOR: compare_to_snapshots
 /// Seed 003's `track_memory`: two snapshots around a comprehension, compared by line.
 pub fn compare_to_snapshots() -> Result<String> {
@@ -199,6 +231,7 @@ pub type Scenario = (&'static str, fn() -> Result<String>);
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
 pub const SCENARIOS: &[Scenario] = &[
     ("create_list_top10", create_list_top10),
+    ("traced_memory", traced_memory),
     ("compare_to_snapshots", compare_to_snapshots),
     ("model_rust_lines", model_rust_lines),
     ("memory_profiler_report", memory_profiler_report),

@@ -344,7 +344,10 @@ impl Heap {
             }
             BuiltinFn::Range => {
                 // range(stop), range(start, stop), range(start, stop, step)
-                let ints = args.iter().map(|a| self.int_of(*a)).collect::<Result<Vec<_>>>()?;
+                let ints = args
+                    .iter()
+                    .map(|a| self.int_of(*a))
+                    .collect::<Result<Vec<_>>>()?;
                 let (start, stop, step) = match ints.as_slice() {
                     [stop] => (0, *stop, 1),
                     [start, stop] => (*start, *stop, 1),

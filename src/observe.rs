@@ -108,8 +108,7 @@ impl Heap {
     /// `repr(e)`
     #[track_caller]
     pub fn repr_of(&mut self, e: Expr) -> Result<String> {
-        let r = self.with_value(e, |h, v| h.repr(v))?;
-        r
+        self.with_value(e, |h, v| h.repr(v))?
     }
 
     /// `str(e)`: the text `print(e)` shows. A str is its own text; an instance whose class

@@ -18,10 +18,9 @@
 //!   `wr.key`.
 //! - `get(key)` takes no default (the model's calls have fixed arity), and `keys()` returns a
 //!   list rather than a view.
-//! - There is no `_IterationGuard`: iterating (see [`Heap::for_each`]) visits the entries
-//!   present when the loop starts and skips those whose referent has died since, which is
-//!   what the guard guarantees for removals.
-//!
+//! - There is no `_IterationGuard` object: iterating (see [`Heap::for_in`]) visits the
+//!   entries present when the loop starts and skips those whose referent has died since,
+//!   which is what the guard guarantees for removals.
 //! - The methods' functions have `__main__`'s globals as their `__globals__` (CPython's have
 //!   the weakref module's), which shows only in `gc.get_referrers(globals())`.
 //!
@@ -47,6 +46,12 @@
 //! py.exec(name("seen").method("add", [name("img")]))?;
 //! py.exec(name("seen").method("add", [name("img")]))?; // the same object: one entry
 //! assert_eq!(py.repr_of(name("seen").method("__len__", []))?, "1");
+//! // for o in seen: the generator of `WeakSet.__iter__` holds the member too
+//! py.for_in("o", name("seen"), |py| {
+//!     assert_eq!(py.getrefcount(name("o"))?, 4); // img, o, the generator's item, the argument
+//!     Ok(Flow::Continue)
+//! })?;
+//! py.del("o")?;
 //!
 //! py.del("img")?; // freed: both callbacks remove their entries
 //! assert_eq!(py.repr_of(name("cache").method("__len__", []))?, "0");

@@ -243,12 +243,10 @@ fn run_model(ops: &[Op]) -> Result<String> {
     py.def(
         "names",
         &["c"],
+        // return sorted(o.name for o in c): the model sorts in Rust (see sorted_repr)
         body(|py| {
-            py.assign("result", list([]))?;
-            py.for_each("o", name("c"), |py| {
-                py.exec(name("result").method("append", [name("o").attr("name")]))
-            })?;
-            py.ret(name("result"))
+            let comp = list_comp(name("o").attr("name"), "o", name("c"));
+            py.comprehension(&comp, |py, result| py.ret(result))
         }),
     )?;
     for k in 0..NW {

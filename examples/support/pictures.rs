@@ -124,10 +124,16 @@ pub fn traced_memory() -> Result<Drawn> {
     for k in 0..100i128 {
         let (a, b) = (1000 + k * 100, 1000 + (k + 1) * 100);
         py.exec(name("data").method("extend", [name("range").call([int(a), int(b)])]))?;
-        points.push((((k + 1) * 100) as f64, py.tracemalloc().get_traced_memory().0 as f64 / 1024.0));
+        points.push((
+            ((k + 1) * 100) as f64,
+            py.tracemalloc().get_traced_memory().0 as f64 / 1024.0,
+        ));
     }
     py.del("data")?;
-    points.push((10_000.0, py.tracemalloc().get_traced_memory().0 as f64 / 1024.0));
+    points.push((
+        10_000.0,
+        py.tracemalloc().get_traced_memory().0 as f64 / 1024.0,
+    ));
     let plot = Plot {
         title: "traced memory while appending 10,000 ints, then del".into(),
         x_label: "items appended".into(),
