@@ -35,7 +35,12 @@
 //! - [`intern`]: small ints, interned strings, compilation units
 //! - [`sizes`] and [`layout`]: `sys.getsizeof` from 3.11's struct layouts
 //! - [`obmalloc`]: pymalloc's arenas, pools and blocks
-//! - [`tracemalloc`]: allocation tracing; [`picture`]: SVG pictures of the heap
+//! - [`iteration`]: comprehensions, `sum()`, `next()` and a lazy `for` as 3.11's bytecode
+//!   runs them; [`context_manager`]: the `with` statement
+//! - [`tracemalloc`]: allocation tracing at the reader's Rust lines; [`profiler`]: a
+//!   `memory_profiler`-style line report and the real process's RSS/VMS
+//! - [`gil`]: reference counts and threads (the GIL, biased counting, separate processes)
+//! - [`picture`]: SVG pictures of the heap
 
 #![deny(missing_docs)]
 

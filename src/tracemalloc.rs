@@ -2,8 +2,8 @@
 //! `Lib/tracemalloc.py`).
 //!
 //! Every allocation the heap makes (object blocks and separate buffers such as a list's items
-//! array or a dict's keys table) passes through [`Tracer::on_alloc`], and every block given
-//! back to the allocator through [`Tracer::on_free`]. While tracing is on, each live block
+//! array or a dict's keys table) passes through `Tracer::on_alloc`, and every block given
+//! back to the allocator through `Tracer::on_free`. While tracing is on, each live block
 //! has a *trace*: its size (the bytes requested, as tracemalloc records them, not the
 //! allocator's rounded block) and the traceback of where it was allocated.
 //!
