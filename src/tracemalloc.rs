@@ -969,6 +969,44 @@ mod tests {
     }
 
     #[test]
+    fn module_functions_behave_as_3_11() {
+        use crate::expr::{int, list, name};
+        let mut py = Heap::new();
+        assert!(!py.tracemalloc().is_tracing());
+        assert!(py.tracemalloc().take_snapshot().is_err());
+        assert!(py.tracemalloc().start_nframe(0).is_err());
+        py.tracemalloc().start_nframe(5).unwrap();
+        py.tracemalloc().start_nframe(9).unwrap(); // already tracing: no change
+        assert_eq!(py.tracemalloc().get_traceback_limit(), 5);
+        py.assign("a", list([int(1000), int(2000)])).unwrap();
+        let (current, peak) = py.tracemalloc().get_traced_memory();
+        assert!(current > 0 && peak >= current);
+        let tb = py.get_object_traceback(name("a")).unwrap().unwrap();
+        assert_eq!(tb.most_recent().lineno, line!() - 4);
+        py.del("a").unwrap();
+        let (after, peak_after) = py.tracemalloc().get_traced_memory();
+        assert!(after < current && peak_after == peak);
+        py.tracemalloc().reset_peak();
+        assert_eq!(py.tracemalloc().get_traced_memory(), (after, after));
+        py.tracemalloc().clear_traces();
+        assert_eq!(py.tracemalloc().get_traced_memory(), (0, 0));
+        assert_eq!(py.tracemalloc().traced_blocks(), 0);
+        py.tracemalloc().stop();
+        assert_eq!(py.tracemalloc().get_traced_memory(), (0, 0));
+        assert!(!py.tracemalloc().is_tracing());
+    }
+
+    #[test]
+    fn statistics_reject_unknown_keys() {
+        let mut py = Heap::new();
+        py.tracemalloc().start();
+        let snap = py.tracemalloc().take_snapshot().unwrap();
+        assert!(snap.statistics("line").is_err());
+        assert!(snap.statistics_cumulative("traceback").is_err());
+        assert!(snap.statistics("filename").unwrap().is_empty());
+    }
+
+    #[test]
     fn paths_normalize() {
         assert_eq!(
             normalize_path("tests/../examples/ch14_profiling.rs"),
