@@ -30,17 +30,11 @@
 //! - [`containers`]: tuple, list, dict, set; [`classes`]: classes, instances, functions
 //! - [`gc`]: the cycle collector (`gcmodule.c`); [`weakref`] and [`weakcontainers`];
 //!   [`freelist`]
-//! - [`leaks`]: what keeps an object alive (`find_backref_chain`); [`loops`]: the `for`
-//!   statement
+//! - [`leaks`]: what keeps an object alive (`find_backref_chain`)
 //! - [`intern`]: small ints, interned strings, compilation units
 //! - [`sizes`] and [`layout`]: `sys.getsizeof` from 3.11's struct layouts
 //! - [`obmalloc`]: pymalloc's arenas, pools and blocks
-//! - [`iteration`]: comprehensions, `sum()`, `next()` and a lazy `for` as 3.11's bytecode
-//!   runs them; [`context_manager`]: the `with` statement
-//! - [`tracemalloc`]: allocation tracing at the reader's Rust lines; [`profiler`]: a
-//!   `memory_profiler`-style line report and the real process's RSS/VMS
-//! - [`gil`]: reference counts and threads (the GIL, biased counting, separate processes)
-//! - [`picture`]: SVG pictures of the heap
+//! - [`tracemalloc`]: allocation tracing; [`picture`]: SVG pictures of the heap
 
 #![deny(missing_docs)]
 
@@ -52,18 +46,16 @@ pub mod eval;
 pub mod expr;
 pub mod freelist;
 pub mod gc;
-pub mod gil;
 pub mod graph;
 pub mod heap;
 pub mod intern;
 pub mod iteration;
 pub mod layout;
 pub mod leaks;
-pub mod loops;
 pub mod names;
 pub mod object;
-pub mod obmalloc;
 pub mod observe;
+pub mod obmalloc;
 pub mod picture;
 pub mod profiler;
 pub mod program;
