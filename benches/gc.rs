@@ -98,7 +98,10 @@ fn model_round(case: &Case, n: i128) -> Result<f64> {
     let found = py.gc_collect(2)?;
     let secs = t.elapsed().as_secs_f64();
     if found != expected {
-        return Err(Error::Value(format!("{}: collected {found}, expected {expected}", case.name)));
+        return Err(Error::Value(format!(
+            "{}: collected {found}, expected {expected}",
+            case.name
+        )));
     }
     Ok(secs)
 }
@@ -108,7 +111,10 @@ fn python_round(case: &Case, n: i128) -> Option<(f64, String)> {
         "import gc, sys, time\ngc.collect()\ngc.disable()\nN = {n}\n{}t = time.perf_counter()\nc = gc.collect()\nprint(time.perf_counter() - t, c, sys.version.split()[0])\n",
         case.python
     );
-    let out = Command::new("python3").args(["-I", "-c", &script]).output().ok()?;
+    let out = Command::new("python3")
+        .args(["-I", "-c", &script])
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let mut parts = text.split_whitespace();
     let secs: f64 = parts.next()?.parse().ok()?;
@@ -117,7 +123,10 @@ fn python_round(case: &Case, n: i128) -> Option<(f64, String)> {
 }
 
 fn main() -> Result<()> {
-    let n: i128 = std::env::var("PYHEAP_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: i128 = std::env::var("PYHEAP_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let rounds = 5;
     let mut table = String::new();
     let mut version = String::from("(python3 not found)");
@@ -161,7 +170,14 @@ fn main() -> Result<()> {
     let figures = format!(
         "Measured by `cargo bench --bench gc` on a 2-core machine, CPython {version}, {rounds} interleaved rounds per case; time of one full `gc.collect()` only.\n\n| case | objects | model | CPython | ratio model/CPython, median (min–max) |\n|---|---|---|---|---|\n{table}"
     );
-    let path: std::path::PathBuf = [env!("CARGO_MANIFEST_DIR"), "book", "src", "speed-figures.md"].iter().collect();
+    let path: std::path::PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "book",
+        "src",
+        "speed-figures.md",
+    ]
+    .iter()
+    .collect();
     std::fs::write(&path, figures).map_err(|e| Error::Value(e.to_string()))?;
     println!("wrote {}", path.display());
     Ok(())

@@ -18,7 +18,11 @@ pub fn id_and_hex() -> Result<String> {
     py.print(format!("user_name:Mike at {addr}"));
     // Two names for one object: the same address.
     py.assign("also_mike", name("user_name"))?;
-    py.picture("ch01_two_names", "also_mike = user_name: two names, one object", &[]);
+    py.picture(
+        "ch01_two_names",
+        "also_mike = user_name: two names, one object",
+        &[],
+    );
     let same = py.is(name("also_mike"), name("user_name"))?;
     py.print(format!("also_mike is user_name: {}", py_bool(same)));
     Ok(py.take_stdout())
@@ -34,14 +38,20 @@ pub fn mutable_list() -> Result<String> {
     py.exec(name("my_list").method("append", [int(4)]))?; // my_list.append(4)
     let after = py.id(name("my_list"))?;
     let shown = py.repr_of(name("my_list"))?;
-    py.print(format!("{shown} same id after append: {}", py_bool(before == after)));
+    py.print(format!(
+        "{shown} same id after append: {}",
+        py_bool(before == after)
+    ));
 
     py.assign("my_list_1", list([int(1), int(2), int(3)]))?;
     let before = py.id(name("my_list_1"))?;
     py.assign("my_list_1", add(name("my_list_1"), list([int(4)])))?; // my_list_1 = my_list_1 + [4]
     let after = py.id(name("my_list_1"))?;
     let shown = py.repr_of(name("my_list_1"))?;
-    py.print(format!("{shown} same id after +: {}", py_bool(before == after)));
+    py.print(format!(
+        "{shown} same id after +: {}",
+        py_bool(before == after)
+    ));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: mutable_list
@@ -141,7 +151,11 @@ pub fn is_versus_eq() -> Result<String> {
     py.assign("age", float(90.0))?;
     let same = py.is(name("row_no"), name("age"))?;
     let equal = py.eq(name("row_no"), name("age"))?;
-    py.print(format!("row_no is age: {}, row_no == age: {}", py_bool(same), py_bool(equal)));
+    py.print(format!(
+        "row_no is age: {}, row_no == age: {}",
+        py_bool(same),
+        py_bool(equal)
+    ));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: is_versus_eq
@@ -155,13 +169,19 @@ pub fn id_reuse() -> Result<String> {
     py.del("a")?;
     py.assign("b", list([int(2)]))?;
     let second = py.id(name("b"))?;
-    py.print(format!("new list reuses the freed list's id: {}", py_bool(first == second)));
+    py.print(format!(
+        "new list reuses the freed list's id: {}",
+        py_bool(first == second)
+    ));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: id_reuse
 
+/// A scenario: its name, and the function that runs it and returns what it printed.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("id_and_hex", id_and_hex),
     ("mutable_list", mutable_list),
     ("string_argument", string_argument),

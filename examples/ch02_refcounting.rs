@@ -38,7 +38,11 @@ pub fn bind_and_del() -> Result<String> {
     let n = py.getrefcount(name("a"))?;
     py.print(format!("a = []            getrefcount(a) = {n}"));
     py.assign("holder", list([name("a"), name("a")]))?;
-    py.picture("ch02_holder", "holder = [a, a]: two more references to a", &[]);
+    py.picture(
+        "ch02_holder",
+        "holder = [a, a]: two more references to a",
+        &[],
+    );
     let n = py.getrefcount(name("a"))?;
     py.print(format!("holder = [a, a]   getrefcount(a) = {n}"));
     py.exec(name("holder").method("clear", []))?;
@@ -68,7 +72,10 @@ pub fn returned_from_function() -> Result<String> {
     let address = py.id(name("result"))?;
     py.del("result")?;
     let alive = py.gc_lists_address(address);
-    py.print(format!("del result: still listed by gc.get_objects(): {}", py_bool(alive)));
+    py.print(format!(
+        "del result: still listed by gc.get_objects(): {}",
+        py_bool(alive)
+    ));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: returned_from_function
@@ -84,12 +91,18 @@ pub fn constants_hold_references() -> Result<String> {
     })?;
     let same = py.is(name("x"), name("y"))?;
     let n = py.getrefcount(name("x"))?;
-    py.print(format!("one cell:  x is y = {}, getrefcount(x) = {n}", py_bool(same)));
+    py.print(format!(
+        "one cell:  x is y = {}, getrefcount(x) = {n}",
+        py_bool(same)
+    ));
     py.cell(|py| py.assign("a", int(300)))?; // a cell of its own
     py.cell(|py| py.assign("b", int(300)))?;
     let same = py.is(name("a"), name("b"))?;
     let n = py.getrefcount(name("a"))?;
-    py.print(format!("two cells: a is b = {}, getrefcount(a) = {n}", py_bool(same)));
+    py.print(format!(
+        "two cells: a is b = {}, getrefcount(a) = {n}",
+        py_bool(same)
+    ));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: constants_hold_references
@@ -165,7 +178,11 @@ pub fn cascade() -> Result<String> {
     py.print("del d  (a dict)");
     py.del("d")?;
     py.assign("outer", list([list([n(8)]), n(9)]))?;
-    py.picture("ch02_outer", "outer = [[N(8)], N(9)], before del outer", &[]);
+    py.picture(
+        "ch02_outer",
+        "outer = [[N(8)], N(9)], before del outer",
+        &[],
+    );
     py.print("del outer  (a list holding a list)");
     py.del("outer")?;
     Ok(py.take_stdout())
@@ -182,22 +199,38 @@ pub fn freed_memory() -> Result<String> {
     py.class(Class::new("Thing"))?;
     py.assign("t", name("Thing").call([]))?;
     let address = py.id(name("t"))?;
-    let raw = py.refcount_at(address)?;
-    let listed = py.gc_lists_address(address);
-    py.print(format!("live: reference_count = {raw}, in gc.get_objects(): {}", py_bool(listed)));
     py.del("t")?;
-    let raw = py.refcount_at(address)?;
-    let found = py.gc_lists_address(address);
     py.assign("u", name("Thing").call([]))?;
     let reused = py.id(name("u"))? == address;
-    py.print(format!("freed: reference_count = {raw}, in gc.get_objects(): {}", py_bool(found)));
-    py.print(format!("next Thing() takes the same address: {}", py_bool(reused)));
+
+    py.assign("w", name("Thing").call([]))?;
+    let address = py.id(name("w"))?;
+    let raw = py.refcount_at(address)?; // ctypes.c_ssize_t.from_address(address).value
+    let listed = py.gc_lists_address(address);
+    py.print(format!(
+        "live: reference_count = {raw}, in gc.get_objects(): {}",
+        py_bool(listed)
+    ));
+    py.del("w")?;
+    let raw = py.refcount_at(address)?;
+    let found = py.gc_lists_address(address);
+    py.print(format!(
+        "freed: reference_count = {raw}, in gc.get_objects(): {}",
+        py_bool(found)
+    ));
+    py.print(format!(
+        "a Thing() made right after del t takes its address: {}",
+        py_bool(reused)
+    ));
     Ok(py.take_stdout())
 }
 // ANCHOR_END: freed_memory
 
+/// A scenario: its name, and the function that runs it and returns what it printed.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name.
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("getrefcount_is_one_more", getrefcount_is_one_more),
     ("bind_and_del", bind_and_del),
     ("returned_from_function", returned_from_function),

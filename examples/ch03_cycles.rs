@@ -172,7 +172,21 @@ pub fn user_purchase_history() -> Result<String> {
         Ok(())
     };
     report(&mut py)?;
+    py.picture(
+        "ch03_user_bound",
+        "user_1 = User(): a cycle with a name on it",
+        &[],
+    );
+    let pair: Vec<ObjId> = [user_id, purchase_history_id]
+        .iter()
+        .filter_map(|a| py.at_address(*a))
+        .collect();
     py.assign("user_1", none())?; // user_1 = None
+    py.picture(
+        "ch03_user_orphaned",
+        "user_1 = None: unreachable, yet each count is 1",
+        &pair,
+    );
     report(&mut py)?;
     let n = py.gc_collect(2)?;
     py.print(format!("gc.collect() = {n}"));
@@ -228,6 +242,15 @@ pub fn root_left_right() -> Result<String> {
     };
     let l = line(&py, "built")?;
     py.print(l);
+    py.picture(
+        "ch03_nodes_built",
+        "root.next(left); left.next(right); right.next(left)",
+        &[],
+    );
+    let pair: Vec<ObjId> = [left_id, right_id]
+        .iter()
+        .filter_map(|a| py.at_address(*a))
+        .collect();
     py.del("root")?;
     let l = line(&py, "del root")?;
     py.print(l);
@@ -235,6 +258,11 @@ pub fn root_left_right() -> Result<String> {
     py.del("right")?;
     let l = line(&py, "del left, right")?;
     py.print(l);
+    py.picture(
+        "ch03_nodes_orphaned",
+        "del root, left, right: root is freed, left and right keep each other",
+        &pair,
+    );
     let n = py.gc_collect(2)?;
     py.print(format!("gc.collect() = {n}"));
     let l = line(&py, "collected")?;
@@ -323,8 +351,11 @@ pub fn finalizer_in_a_cycle() -> Result<String> {
 }
 // ANCHOR_END: finalizer_in_a_cycle
 
+/// A scenario: its name, and the function that runs it and returns what it printed.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name.
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("something_table", something_table),
     ("breaking_the_cycle", breaking_the_cycle),
     ("user_purchase_history", user_purchase_history),

@@ -42,7 +42,7 @@ pub fn model_trace_user_purchase() -> Result<String> {
     py.del("user_2")?; // del user_2: registry still holds it
 
     // gc.collect(0), with the model's record of each phase
-    let trace = py.gc_collect_traced(0)?;
+    let trace = py.gc_collect_pictured(0, "ch04_user_purchase")?;
     // Name each object by its label in the tables.
     let label = |id: ObjId| {
         let found = labels.iter().find(|(l, _)| *l == id);
@@ -108,7 +108,7 @@ pub fn what_collect_returns() -> Result<String> {
     let mut py = Heap::new();
     py.gc_collect(2)?;
     py.gc_disable();
-    let mut report = |py: &mut Heap, what: &str| -> Result<()> {
+    let report = |py: &mut Heap, what: &str| -> Result<()> {
         let n = py.gc_collect(2)?;
         py.print(format!("{what:<42}{n:>2}"));
         Ok(())
@@ -298,8 +298,11 @@ pub fn challenges() -> Result<String> {
 }
 // ANCHOR_END: challenges
 
+/// A scenario: its name, and the function that runs it and returns what it printed.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name.
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("model_trace_user_purchase", model_trace_user_purchase),
     ("model_trace_links", model_trace_links),
     ("what_collect_returns", what_collect_returns),

@@ -295,7 +295,8 @@ pub fn long_lived_rule() -> Result<String> {
 pub fn model_long_lived_counters() -> Result<String> {
     let mut py = Heap::new();
     py.gc_disable();
-    let log: Rc<RefCell<Vec<(usize, (usize, usize))>>> = Rc::default();
+    type Log = Rc<RefCell<Vec<(usize, (usize, usize))>>>;
+    let log: Log = Rc::default();
     let on_collect = {
         let log = log.clone();
         move |py: &mut Heap, info: &CallbackInfo| {
@@ -376,8 +377,11 @@ pub fn freeze() -> Result<String> {
 }
 // ANCHOR_END: freeze
 
+/// A scenario: its name, and the function that runs it and returns what it printed.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name.
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("count_moves", count_moves),
     ("what_is_tracked", what_is_tracked),
     ("automatic_collections", automatic_collections),

@@ -26,7 +26,8 @@ pub fn create_list_top10() -> Result<String> {
         &[],
         body(|py| {
             let numbers = list_comp(name("i"), "i", name("range").call([int(10_000)]));
-            py.comprehension(&numbers, |py, value| py.ret(value)) // return [i for i in range(10000)]
+            // return [i for i in range(10000)]
+            py.comprehension(&numbers, |py, value| py.ret(value))
         }),
     )?;
     py.def(
@@ -57,6 +58,38 @@ pub fn create_list_top10() -> Result<String> {
     Ok(py.take_stdout())
 }
 // ANCHOR_END: create_list_top10
+
+// ANCHOR: traced_memory
+/// `get_traced_memory()`: the traced total now, and its highest point since tracing began.
+pub fn traced_memory() -> Result<String> {
+    let mut py = Heap::new();
+    py.compile([int(10_000)])?;
+    py.exec(list([]))?; // a list on the free list, as CPython's start-up leaves one
+    py.def(
+        "create_list",
+        &[],
+        body(|py| {
+            let numbers = list_comp(name("i"), "i", name("range").call([int(10_000)]));
+            py.comprehension(&numbers, |py, value| py.ret(value))
+        }),
+    )?;
+    py.def(
+        "main",
+        &[],
+        body(|py| {
+            py.tracemalloc().start();
+            py.assign("data", name("create_list").call([]))?;
+            let (current, peak) = py.tracemalloc().get_traced_memory();
+            py.tracemalloc().stop();
+            py.print(format!("get_traced_memory() = ({current}, {peak})"));
+            py.print(format!("peak - current = {} bytes", peak - current));
+            Ok(())
+        }),
+    )?;
+    py.exec(name("main").call([]))?;
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: traced_memory
 
 // ANCHOR: compare_to_snapshots
 /// Seed 003's `track_memory`: two snapshots around a comprehension, compared by line.
@@ -96,7 +129,7 @@ pub fn compare_to_snapshots() -> Result<String> {
 /// `create_list_top10`, printed as `tracemalloc` prints them, with three frames kept.
 pub fn model_rust_lines() -> Result<String> {
     let mut py = Heap::new();
-    py.compile([int(10_000), name("data")])?; // constants and names, as the compiler makes them
+    py.compile([int(10_000), name("data")])?; // constants and names, made by the compiler
     py.exec(list([]))?;
     py.def(
         "create_list",
@@ -125,7 +158,9 @@ pub fn model_rust_lines() -> Result<String> {
         py.print(stat.to_string());
     }
     let (current, peak) = py.tracemalloc().get_traced_memory();
-    py.print(format!("get_traced_memory(): current={current}, peak={peak}"));
+    py.print(format!(
+        "get_traced_memory(): current={current}, peak={peak}"
+    ));
     py.del("data")?;
     let after = py.tracemalloc().take_snapshot()?;
     py.print("after del data, compare_to(snapshot, 'lineno'):");
@@ -190,9 +225,13 @@ pub fn process_memory() -> Result<String> {
 }
 // ANCHOR_END: process_memory
 
+/// A scenario: its name (shared by its snapshot and its python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("create_list_top10", create_list_top10),
+    ("traced_memory", traced_memory),
     ("compare_to_snapshots", compare_to_snapshots),
     ("model_rust_lines", model_rust_lines),
     ("memory_profiler_report", memory_profiler_report),

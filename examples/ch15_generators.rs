@@ -19,7 +19,8 @@ pub fn list_vs_generator() -> Result<String> {
         &["n"],
         body(|py| {
             let numbers = list_comp(name("i"), "i", name("range").call([name("n")]));
-            py.comprehension(&numbers, |py, value| py.ret(value)) // return [i for i in range(n)]
+            // return [i for i in range(n)]
+            py.comprehension(&numbers, |py, value| py.ret(value))
         }),
     )?;
     py.def_generator("get_numbers_gen", &["n"])?; // for i in range(n): yield i
@@ -122,14 +123,18 @@ pub fn generator_stops_early() -> Result<String> {
     let mut py = Heap::new();
     py.def_generator("generate_numbers", &["n"])?;
     // for num in generate_numbers(10000000):
-    py.for_in("num", name("generate_numbers").call([int(10_000_000)]), |py| {
-        let num = py.str_of_expr(name("num"))?;
-        py.print(num); // print(num)
-        if py.int_value(name("num"))? > 10 {
-            return Ok(Flow::Break); // if num > 10: break
-        }
-        Ok(Flow::Continue)
-    })?;
+    py.for_in(
+        "num",
+        name("generate_numbers").call([int(10_000_000)]),
+        |py| {
+            let num = py.str_of_expr(name("num"))?;
+            py.print(num); // print(num)
+            if py.int_value(name("num"))? > 10 {
+                return Ok(Flow::Break); // if num > 10: break
+            }
+            Ok(Flow::Continue)
+        },
+    )?;
     Ok(py.take_stdout())
 }
 // ANCHOR_END: generator_stops_early
@@ -158,8 +163,14 @@ pub fn del_and_collect() -> Result<String> {
 
             let result = py.int_value(name("result"))?;
             py.print(format!("result: {}", thousands(result)));
-            py.print(format!("traced before del:          {:>5} KiB", kib(before)));
-            py.print(format!("traced after del:           {:>5} KiB", kib(after_del)));
+            py.print(format!(
+                "traced before del:          {:>5} KiB",
+                kib(before)
+            ));
+            py.print(format!(
+                "traced after del:           {:>5} KiB",
+                kib(after_del)
+            ));
             py.print(format!("gc.collect() found:         {found:>5} objects"));
             py.print(format!(
                 "traced after gc.collect():  {:>5} KiB",
@@ -228,8 +239,14 @@ pub fn context_manager() -> Result<String> {
             let result = py.int_value(name("result"))?;
             py.print(format!("result: {}", thousands(result)));
             let mib = |bytes: usize| bytes as f64 / 1024.0 / 1024.0;
-            py.print(format!("traced inside the with block: {:.2} MiB", mib(inside)));
-            py.print(format!("traced after the with block:  {:.2} MiB", mib(after)));
+            py.print(format!(
+                "traced inside the with block: {:.2} MiB",
+                mib(inside)
+            ));
+            py.print(format!(
+                "traced after the with block:  {:.2} MiB",
+                mib(after)
+            ));
             let bound = py.lookup("resource").is_ok();
             let has_data = py.exec(name("resource").attr("data")).is_ok();
             py.print(format!(
@@ -245,8 +262,11 @@ pub fn context_manager() -> Result<String> {
 }
 // ANCHOR_END: context_manager
 
+/// A scenario: its name (shared by its snapshot and its python twin) and the function.
+pub type Scenario = (&'static str, fn() -> Result<String>);
+
 /// Every scenario of the chapter, by name (the snapshot and python script share it).
-pub const SCENARIOS: &[(&str, fn() -> Result<String>)] = &[
+pub const SCENARIOS: &[Scenario] = &[
     ("list_vs_generator", list_vs_generator),
     ("one_at_a_time", one_at_a_time),
     ("generator_holds_one", generator_holds_one),

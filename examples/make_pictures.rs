@@ -32,8 +32,11 @@ pub mod pictures;
 
 type Scenarios = &'static [(&'static str, fn() -> pyheap::Result<String>)];
 
+/// A scenario's name and the pictures it took (file name, graph).
+pub type ScenarioPictures = (&'static str, Vec<(String, HeapGraph)>);
+
 /// Run every chapter scenario, collecting the pictures each takes.
-pub fn scenario_pictures() -> Result<Vec<(&'static str, Vec<(String, HeapGraph)>)>, String> {
+pub fn scenario_pictures() -> Result<Vec<ScenarioPictures>, String> {
     let chapters: [Scenarios; 6] = [
         ch01_names::SCENARIOS,
         ch02_refcounting::SCENARIOS,
@@ -56,7 +59,9 @@ pub fn scenario_pictures() -> Result<Vec<(&'static str, Vec<(String, HeapGraph)>
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out: PathBuf = [env!("CARGO_MANIFEST_DIR"), "book", "src", "pictures"].iter().collect();
+    let out: PathBuf = [env!("CARGO_MANIFEST_DIR"), "book", "src", "pictures"]
+        .iter()
+        .collect();
     std::fs::create_dir_all(&out)?;
     let mut written = 0;
     for (_, graphs) in scenario_pictures()? {

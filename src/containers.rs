@@ -644,6 +644,40 @@ impl Heap {
         }
     }
 
+    /// What `dict_traverse` visits, in its order: a general table's entries value first,
+    /// then key; a unicode table's values only (str keys cannot be in a cycle); a split
+    /// dict's values in the order of the class's shared keys.
+    pub(crate) fn dict_traverse_order(&self, d: ObjId) -> Vec<ObjId> {
+        let Kind::Dict {
+            entries,
+            shape,
+            shared,
+            ..
+        } = &self.obj(d).kind
+        else {
+            return Vec::new();
+        };
+        match (shape.kind, shared) {
+            (DictKeysKind::General, _) => entries.iter().flat_map(|(k, v)| [*v, *k]).collect(),
+            (DictKeysKind::Split, Some(keys)) => {
+                let names = &keys.borrow().names;
+                let mut ordered: Vec<(usize, ObjId)> = entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let at = match &self.obj(*k).kind {
+                            Kind::Str { value, .. } => names.iter().position(|n| n == value),
+                            _ => None,
+                        };
+                        (at.unwrap_or(usize::MAX), *v)
+                    })
+                    .collect();
+                ordered.sort_by_key(|(i, _)| *i);
+                ordered.into_iter().map(|(_, v)| v).collect()
+            }
+            _ => entries.iter().map(|(_, v)| *v).collect(),
+        }
+    }
+
     /// `d[k]` for a str key, without taking a reference.
     pub(crate) fn dict_get_str(&self, d: ObjId, key: &str) -> Option<ObjId> {
         match &self.obj(d).kind {
@@ -1211,4 +1245,99 @@ fn index(items: &[ObjId], i: i128) -> Result<ObjId> {
         return Err(Error::Lookup("IndexError: index out of range".into()));
     }
     Ok(items[idx as usize])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    fn array(args: Vec<Expr>) -> Expr {
+        name("array").call(args)
+    }
+
+    #[test]
+    fn array_misuse_is_an_error() {
+        let mut py = Heap::new();
+        let bad = py.exec(array(vec![s("z")])).unwrap_err();
+        assert!(matches!(bad, Error::Value(ref m) if m.starts_with("bad typecode")));
+        assert!(matches!(py.exec(array(vec![])), Err(Error::Type(_))));
+        assert!(matches!(py.exec(array(vec![int(1)])), Err(Error::Type(_))));
+        let float_in_int = py.exec(array(vec![s("i"), list([float(1.5)])]));
+        assert!(matches!(float_in_int, Err(Error::Type(_))));
+        let too_big = py.exec(array(vec![s("b"), name("range").call([int(200)])]));
+        assert!(matches!(too_big, Err(Error::NotModeled(_))));
+        py.assign("a", array(vec![s("d")])).unwrap();
+        assert!(py.exec(name("a").method("append", [s("x")])).is_err());
+        py.exec(name("a").method("append", [int(3)])).unwrap();
+        assert_eq!(py.getsizeof(name("a")).unwrap(), 80 + 4 * 8);
+        let (objects, buffers, held) = py.memory_accounting();
+        assert_eq!(
+            objects + buffers + held,
+            py.allocator().live_requested_bytes()
+        );
+    }
+
+    #[test]
+    fn list_and_dict_misuse_is_an_error() {
+        let mut py = Heap::new();
+        py.assign("l", list([])).unwrap();
+        assert!(matches!(
+            py.exec(name("l").method("pop", [])),
+            Err(Error::Lookup(_))
+        ));
+        assert!(matches!(
+            py.del_item(name("l"), int(0)),
+            Err(Error::Lookup(_))
+        ));
+        py.assign("d", dict([])).unwrap();
+        assert!(matches!(
+            py.del_item(name("d"), s("k")),
+            Err(Error::Lookup(_))
+        ));
+        assert!(matches!(py.del_item(int(1), int(0)), Err(Error::Type(_))));
+    }
+
+    #[test]
+    fn slots_with_dict_are_not_modeled() {
+        let mut py = Heap::new();
+        let r = py.class(Class::new("D").slots(&["x", "__dict__"]));
+        assert!(matches!(r, Err(Error::NotModeled(_))));
+    }
+
+    #[test]
+    fn shared_keys_overflow_converts_the_dict() {
+        // The 30th name finds the class's shared keys full: that instance's dict is
+        // materialized and becomes a combined table of its own; other instances keep
+        // their inline values and split dicts.
+        let mut py = Heap::new();
+        py.class(Class::new("Wide")).unwrap();
+        py.assign("w", name("Wide").call([])).unwrap();
+        py.assign("v", name("Wide").call([])).unwrap();
+        for i in 0..31 {
+            py.assign_attr(name("w"), &format!("a{i}"), int(i)).unwrap();
+        }
+        assert_eq!(py.getsizeof(name("w").attr("__dict__")).unwrap(), 1584);
+        py.assign_attr(name("v"), "a0", int(0)).unwrap();
+        // v.__dict__ reads the class keys now: 28 names stored, no room left (as python3).
+        assert_eq!(
+            py.getsizeof(name("v").attr("__dict__")).unwrap(),
+            64 + 28 * 8
+        );
+        assert_eq!(py.repr_of(name("v").attr("a0")).unwrap(), "0");
+    }
+
+    #[test]
+    fn small_unicode_keys_are_reused_from_the_free_list() {
+        let mut py = Heap::new();
+        py.assign("d", dict([(s("a"), int(1))])).unwrap();
+        let keys = py.blocks_of_value(name("d")).unwrap()[1].addr;
+        py.del("d").unwrap();
+        py.assign("e", dict([(s("b"), int(2))])).unwrap();
+        assert_eq!(py.blocks_of_value(name("e")).unwrap()[1].addr, keys);
+        let (objects, buffers, held) = py.memory_accounting();
+        assert_eq!(
+            objects + buffers + held,
+            py.allocator().live_requested_bytes()
+        );
+    }
 }

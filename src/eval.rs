@@ -343,8 +343,26 @@ impl Heap {
                 self.new_weakref(target, cb)
             }
             BuiltinFn::Range => {
-                let n = self.int_of(arg(0)?)?;
-                Ok(self.alloc(TypeTag::Range, Kind::Range(0, n, 1)))
+                // range(stop), range(start, stop), range(start, stop, step)
+                let ints = args
+                    .iter()
+                    .map(|a| self.int_of(*a))
+                    .collect::<Result<Vec<_>>>()?;
+                let (start, stop, step) = match ints.as_slice() {
+                    [stop] => (0, *stop, 1),
+                    [start, stop] => (*start, *stop, 1),
+                    [start, stop, step] => (*start, *stop, *step),
+                    _ => {
+                        return Err(Error::Type(format!(
+                            "range expected at most 3 arguments, got {}",
+                            ints.len()
+                        )))
+                    }
+                };
+                if step == 0 {
+                    return Err(Error::Value("range() arg 3 must not be zero".into()));
+                }
+                Ok(self.alloc(TypeTag::Range, Kind::Range(start, stop, step)))
             }
             BuiltinFn::Object => Ok(self.alloc(TypeTag::Object, Kind::None)),
             BuiltinFn::Array => self.array_new(args),

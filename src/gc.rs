@@ -283,6 +283,8 @@ pub struct GcState {
     callbacks: Vec<GcCallback>,
     trace: Option<Vec<TracePhase>>,
     steps: Option<Vec<TraceStep>>,
+    /// While a pictured collection runs: the picture names' prefix.
+    picture_prefix: Option<String>,
     log: Vec<CallbackInfo>,
 }
 
@@ -302,6 +304,7 @@ impl Default for GcState {
             callbacks: Vec::new(),
             trace: None,
             steps: None,
+            picture_prefix: None,
             log: Vec::new(),
         }
     }
@@ -1034,10 +1037,31 @@ impl Heap {
                 });
             }
         }
+        if let Some(prefix) = self.gc.picture_prefix.clone() {
+            if matches!(name, "subtract_refs" | "move_unreachable") {
+                let view = crate::graph::View {
+                    gc_refs: rows.iter().map(|r| (r.id, r.gc_refs)).collect(),
+                    extra: rows.iter().map(|r| r.id).collect(),
+                    title: Some(format!("gc_refs after {name}")),
+                    ..Default::default()
+                };
+                self.picture_view(&format!("{prefix}_{name}"), &view);
+            }
+        }
         let steps = self.gc.steps.take().unwrap_or_default();
         if let Some(t) = self.gc.trace.as_mut() {
             t.push(TracePhase { name, rows, steps });
         }
+    }
+
+    /// [`Heap::gc_collect_traced`], also taking a picture of the heap with each object's
+    /// `gc_refs` after `subtract_refs` and after `move_unreachable` (named
+    /// `<prefix>_subtract_refs` and `<prefix>_move_unreachable`).
+    pub fn gc_collect_pictured(&mut self, generation: usize, prefix: &str) -> Result<Trace> {
+        self.gc.picture_prefix = Some(prefix.to_string());
+        let r = self.gc_collect_traced(generation);
+        self.gc.picture_prefix = None;
+        r
     }
 
     // ----- the gc module --------------------------------------------------------------------

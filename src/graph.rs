@@ -34,7 +34,9 @@ thread_local! {
 pub fn collect_pictures<T>(f: impl FnOnce() -> T) -> (T, Vec<(String, HeapGraph)>) {
     let previous = SINK.with(|s| s.borrow_mut().replace(Vec::new()));
     let out = f();
-    let pictures = SINK.with(|s| std::mem::replace(&mut *s.borrow_mut(), previous)).unwrap_or_default();
+    let pictures = SINK
+        .with(|s| std::mem::replace(&mut *s.borrow_mut(), previous))
+        .unwrap_or_default();
     (out, pictures)
 }
 
@@ -92,25 +94,40 @@ impl Heap {
         roots.extend(globals.iter().map(|(_, v)| *v));
         frames.push(FrameView {
             name: "Global frame".into(),
-            vars: globals.iter().map(|(n, v)| (n.clone(), self.obj(*v).addr)).collect(),
+            vars: globals
+                .iter()
+                .map(|(n, v)| (n.clone(), self.obj(*v).addr))
+                .collect(),
         });
         for (fname, locals) in self.frame_views() {
             roots.extend(locals.iter().map(|(_, v)| *v));
             frames.push(FrameView {
                 name: fname,
-                vars: locals.iter().map(|(n, v)| (n.clone(), self.obj(*v).addr)).collect(),
+                vars: locals
+                    .iter()
+                    .map(|(n, v)| (n.clone(), self.obj(*v).addr))
+                    .collect(),
             });
         }
         // Everything the pictured names reach, plus the extras and what they reach.
         let mut shown: Vec<ObjId> = Vec::new();
         let mut seen = HashSet::new();
-        let mut stack: Vec<ObjId> = roots.iter().chain(view.extra.iter()).rev().copied().collect();
+        let mut stack: Vec<ObjId> = roots
+            .iter()
+            .chain(view.extra.iter())
+            .rev()
+            .copied()
+            .collect();
         while let Some(id) = stack.pop() {
             if !self.is_alive(id) || !seen.insert(id) || self.hidden(id) {
                 continue;
             }
             shown.push(id);
-            let mut next: Vec<ObjId> = self.picture_fields(id).into_iter().filter_map(|(_, t)| t).collect();
+            let mut next: Vec<ObjId> = self
+                .picture_fields(id)
+                .into_iter()
+                .filter_map(|(_, t)| t)
+                .collect();
             next.reverse();
             stack.extend(next);
         }
@@ -153,7 +170,10 @@ impl Heap {
             for (fi, (fname, target)) in o.fields.iter().enumerate() {
                 if let Some(t) = target {
                     edges.push(EdgeView {
-                        from: EdgeFrom::Field { obj: o.key, field: fi },
+                        from: EdgeFrom::Field {
+                            obj: o.key,
+                            field: fi,
+                        },
                         to: *t,
                         weak: fname.starts_with("weak"),
                     });
@@ -170,14 +190,21 @@ impl Heap {
 
     /// Objects a picture leaves out: classes, functions and code (they would drown it).
     fn hidden(&self, id: ObjId) -> bool {
-        matches!(self.obj(id).kind, Kind::Type(_) | Kind::Code { .. } | Kind::Function(_) | Kind::GetSet { .. })
+        matches!(
+            self.obj(id).kind,
+            Kind::Type(_) | Kind::Code { .. } | Kind::Function(_) | Kind::GetSet { .. }
+        )
     }
 
     /// Values shown inside the box that refers to them rather than as boxes of their own
     /// (unless a name refers to them directly): numbers, strings, None, bools.
     fn atomic(&self, id: ObjId) -> bool {
         let o = self.obj(id);
-        o.is_static || matches!(o.kind, Kind::Str { .. } | Kind::Int(_) | Kind::Float(_) | Kind::Bytes(_))
+        o.is_static
+            || matches!(
+                o.kind,
+                Kind::Str { .. } | Kind::Int(_) | Kind::Float(_) | Kind::Bytes(_)
+            )
     }
 
     /// The rows drawn inside an object's box, each with the object it refers to (None when
@@ -185,12 +212,26 @@ impl Heap {
     fn picture_fields(&self, id: ObjId) -> Vec<(String, Option<ObjId>)> {
         // Rows only for references drawn as arrows; atomic values are in the box's label.
         let arrow = |t: &ObjId| !self.hidden(*t) && !self.atomic(*t);
-        let rows = |items: &mut dyn Iterator<Item = (String, ObjId)>| -> Vec<(String, Option<ObjId>)> {
-            items.filter(|(_, t)| arrow(t)).map(|(n, t)| (n, Some(t))).collect()
-        };
+        let rows =
+            |items: &mut dyn Iterator<Item = (String, ObjId)>| -> Vec<(String, Option<ObjId>)> {
+                items
+                    .filter(|(_, t)| arrow(t))
+                    .map(|(n, t)| (n, Some(t)))
+                    .collect()
+            };
         match &self.obj(id).kind {
-            Kind::List { items, .. } => rows(&mut items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), *t))),
-            Kind::Tuple(items) => rows(&mut items.iter().enumerate().map(|(i, t)| (format!("[{i}]"), *t))),
+            Kind::List { items, .. } => rows(
+                &mut items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("[{i}]"), *t)),
+            ),
+            Kind::Tuple(items) => rows(
+                &mut items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("[{i}]"), *t)),
+            ),
             Kind::Set { items, .. } => rows(&mut items.iter().map(|t| ("item".to_string(), *t))),
             Kind::Dict { entries, .. } => rows(
                 &mut entries
@@ -198,11 +239,19 @@ impl Heap {
                     .map(|(k, v)| (format!("[{}]", self.repr(*k).unwrap_or_default()), *v)),
             ),
             Kind::Instance { attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => rows(&mut vals.iter().map(|(n, v)| (format!(".{n}"), *v))),
+                InstanceAttrs::Inline(vals) => {
+                    rows(&mut vals.iter().map(|(n, v)| (format!(".{n}"), *v)))
+                }
                 InstanceAttrs::Dict(d) => vec![(".__dict__".into(), Some(*d))],
-                InstanceAttrs::Slots(sl) => rows(&mut sl.iter().filter_map(|(n, v)| v.map(|v| (format!(".{n}"), v)))),
+                InstanceAttrs::Slots(sl) => rows(
+                    &mut sl
+                        .iter()
+                        .filter_map(|(n, v)| v.map(|v| (format!(".{n}"), v))),
+                ),
             },
-            Kind::WeakRef { target, .. } => vec![("weak ref".into(), target.filter(|t| !self.hidden(*t)))],
+            Kind::WeakRef { target, .. } => {
+                vec![("weak ref".into(), target.filter(|t| !self.hidden(*t)))]
+            }
             Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
                 rows(&mut locals.iter().map(|(n, v)| (n.to_string(), *v)))
             }
@@ -215,8 +264,13 @@ impl Heap {
             Kind::Instance { attrs, .. } => {
                 // Show atomic attribute values inline: `.value = 'left'`.
                 let vals: Vec<(String, ObjId)> = match attrs {
-                    InstanceAttrs::Inline(v) => v.iter().map(|(n, x)| (n.to_string(), *x)).collect(),
-                    InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(n, x)| x.map(|x| (n.to_string(), x))).collect(),
+                    InstanceAttrs::Inline(v) => {
+                        v.iter().map(|(n, x)| (n.to_string(), *x)).collect()
+                    }
+                    InstanceAttrs::Slots(sl) => sl
+                        .iter()
+                        .filter_map(|(n, x)| x.map(|x| (n.to_string(), x)))
+                        .collect(),
                     InstanceAttrs::Dict(_) => Vec::new(),
                 };
                 let shown: Vec<String> = vals
@@ -260,7 +314,11 @@ impl Heap {
     fn in_cycles(&self, objs: &[ObjId]) -> HashSet<ObjId> {
         let set: HashSet<ObjId> = objs.iter().copied().collect();
         let succ = |id: ObjId| -> Vec<ObjId> {
-            self.picture_fields(id).into_iter().filter_map(|(_, t)| t).filter(|t| set.contains(t)).collect()
+            self.picture_fields(id)
+                .into_iter()
+                .filter_map(|(_, t)| t)
+                .filter(|t| set.contains(t))
+                .collect()
         };
         let mut index: HashMap<ObjId, usize> = HashMap::new();
         let mut low: HashMap<ObjId, usize> = HashMap::new();
@@ -283,8 +341,8 @@ impl Heap {
                 if *i < children.len() {
                     let w = children[*i];
                     *i += 1;
-                    if !index.contains_key(&w) {
-                        index.insert(w, counter);
+                    if let std::collections::hash_map::Entry::Vacant(e) = index.entry(w) {
+                        e.insert(counter);
                         low.insert(w, counter);
                         counter += 1;
                         stack.push(w);

@@ -316,10 +316,7 @@ impl Heap {
     /// Evaluate an expression inside a running statement and keep a new reference.
     pub(crate) fn eval_new_ref(&mut self, e: &Expr) -> Result<ObjId> {
         let mark = self.temps.len();
-        let r = self.eval(e).map(|v| {
-            self.incref(v);
-            v
-        });
+        let r = self.eval(e).inspect(|&v| self.incref(v));
         self.release_temps(mark);
         r
     }
@@ -508,8 +505,7 @@ impl Heap {
     /// The value of an int expression, read into Rust (for a loop's condition:
     /// `if num > 10: break`).
     pub fn int_value(&mut self, e: Expr) -> Result<i128> {
-        let v = self.with_value(e, |h, v| h.int_of(v))?;
-        v
+        self.with_value(e, |h, v| h.int_of(v))?
     }
 
     /// `next(gen)` on a generator bound to an expression: the next item handed to `then`

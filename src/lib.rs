@@ -34,7 +34,12 @@
 //! - [`intern`]: small ints, interned strings, compilation units
 //! - [`sizes`] and [`layout`]: `sys.getsizeof` from 3.11's struct layouts
 //! - [`obmalloc`]: pymalloc's arenas, pools and blocks
-//! - [`tracemalloc`]: allocation tracing; [`picture`]: SVG pictures of the heap
+//! - [`iteration`]: comprehensions, `sum()`, `next()` and a lazy `for` as 3.11's bytecode
+//!   runs them; [`context_manager`]: the `with` statement
+//! - [`tracemalloc`]: allocation tracing at the reader's Rust lines; [`profiler`]: a
+//!   `memory_profiler`-style line report and the real process's RSS/VMS
+//! - [`gil`]: reference counts and threads (the GIL, biased counting, separate processes)
+//! - [`picture`]: SVG pictures of the heap
 
 #![deny(missing_docs)]
 
@@ -46,6 +51,7 @@ pub mod eval;
 pub mod expr;
 pub mod freelist;
 pub mod gc;
+pub mod gil;
 pub mod graph;
 pub mod heap;
 pub mod intern;
@@ -54,8 +60,8 @@ pub mod layout;
 pub mod leaks;
 pub mod names;
 pub mod object;
-pub mod observe;
 pub mod obmalloc;
+pub mod observe;
 pub mod picture;
 pub mod profiler;
 pub mod program;

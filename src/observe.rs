@@ -92,7 +92,10 @@ impl Heap {
                     })
             }
             (Kind::Tuple(a), Kind::Tuple(b)) => {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(p, q)| self.values_equal(*p, *q))
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(p, q)| self.values_equal(*p, *q))
             }
             (Kind::Float(a), Kind::Float(b)) => a == b,
             (Kind::Set { items: a, .. }, Kind::Set { items: b, .. }) => {
@@ -105,8 +108,7 @@ impl Heap {
     /// `repr(e)`
     #[track_caller]
     pub fn repr_of(&mut self, e: Expr) -> Result<String> {
-        let r = self.with_value(e, |h, v| h.repr(v))?;
-        r
+        self.with_value(e, |h, v| h.repr(v))?
     }
 
     /// `str(e)`: the text `print(e)` shows. A str is its own text; an instance whose class
@@ -137,7 +139,10 @@ impl Heap {
             Kind::Str { value, .. } => format!("'{value}'"),
             Kind::Bytes(b) => format!("b'{}'", String::from_utf8_lossy(b)),
             Kind::Tuple(items) => {
-                let parts: Vec<String> = items.iter().map(|i| self.repr(*i).unwrap_or_default()).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|i| self.repr(*i).unwrap_or_default())
+                    .collect();
                 if parts.len() == 1 {
                     format!("({},)", parts[0])
                 } else {
@@ -145,18 +150,30 @@ impl Heap {
                 }
             }
             Kind::List { items, .. } => {
-                let parts: Vec<String> = items.iter().map(|i| self.repr(*i).unwrap_or_default()).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|i| self.repr(*i).unwrap_or_default())
+                    .collect();
                 format!("[{}]", parts.join(", "))
             }
             Kind::Dict { entries, .. } => {
                 let parts: Vec<String> = entries
                     .iter()
-                    .map(|(k, v)| format!("{}: {}", self.repr(*k).unwrap_or_default(), self.repr(*v).unwrap_or_default()))
+                    .map(|(k, v)| {
+                        format!(
+                            "{}: {}",
+                            self.repr(*k).unwrap_or_default(),
+                            self.repr(*v).unwrap_or_default()
+                        )
+                    })
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
             Kind::Set { items, frozen, .. } => {
-                let parts: Vec<String> = items.iter().map(|i| self.repr(*i).unwrap_or_default()).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|i| self.repr(*i).unwrap_or_default())
+                    .collect();
                 match (frozen, parts.is_empty()) {
                     (false, true) => "set()".into(),
                     (true, true) => "frozenset()".into(),
@@ -172,7 +189,9 @@ impl Heap {
                 }
             }
             Kind::Type(c) => format!("<class '__main__.{}'>", c.name),
-            Kind::Instance { .. } => format!("<__main__.{} object at {:#x}>", self.type_name(id)?, o.addr),
+            Kind::Instance { .. } => {
+                format!("<__main__.{} object at {:#x}>", self.type_name(id)?, o.addr)
+            }
             Kind::Function(f) => format!("<function {} at {:#x}>", f.name, o.addr),
             // method_repr: `<bound method Class.name of repr(self)>` (the function's
             // __qualname__, here its class and name).
@@ -188,7 +207,12 @@ impl Heap {
                 )
             }
             Kind::WeakRef { target, .. } => match target {
-                Some(t) => format!("<weakref at {:#x}; to '{}' at {:#x}>", o.addr, self.type_name(*t)?, self.obj(*t).addr),
+                Some(t) => format!(
+                    "<weakref at {:#x}; to '{}' at {:#x}>",
+                    o.addr,
+                    self.type_name(*t)?,
+                    self.obj(*t).addr
+                ),
                 None => format!("<weakref at {:#x}; dead>", o.addr),
             },
             _ => format!("<{} object at {:#x}>", self.type_name(id)?, o.addr),
@@ -228,7 +252,12 @@ impl Heap {
         let (open, close, items, pairs) = match &self.obj(v).kind {
             Kind::List { items, .. } => ("[", "]", items.clone(), false),
             Kind::Tuple(items) => ("(", ")", items.to_vec(), false),
-            Kind::Dict { entries, .. } => ("{", "}", entries.iter().flat_map(|(k, v)| [*k, *v]).collect(), true),
+            Kind::Dict { entries, .. } => (
+                "{",
+                "}",
+                entries.iter().flat_map(|(k, v)| [*k, *v]).collect(),
+                true,
+            ),
             _ => return self.repr(v),
         };
         for i in &items {
@@ -250,7 +279,11 @@ impl Heap {
         }
         r?;
         let body = if pairs {
-            parts.chunks(2).map(|kv| kv.join(": ")).collect::<Vec<_>>().join(", ")
+            parts
+                .chunks(2)
+                .map(|kv| kv.join(": "))
+                .collect::<Vec<_>>()
+                .join(", ")
         } else if open == "(" && parts.len() == 1 {
             format!("{},", parts[0])
         } else {

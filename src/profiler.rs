@@ -56,12 +56,19 @@ impl Listing {
         let end = format!("# ANCHOR_END: {anchor}");
         let lines: Vec<&str> = source.lines().collect();
         let missing = || Error::Value(format!("no anchor '{anchor}' in {filename}"));
-        let from = lines.iter().position(|l| l.trim() == start).ok_or_else(missing)?;
+        let from = lines
+            .iter()
+            .position(|l| l.trim() == start)
+            .ok_or_else(missing)?;
         let to = lines[from..]
             .iter()
             .position(|l| l.trim() == end)
             .ok_or_else(missing)?;
-        Ok(Listing::new(filename, 1, &lines[from + 1..from + to].join("\n")))
+        Ok(Listing::new(
+            filename,
+            1,
+            &lines[from + 1..from + to].join("\n"),
+        ))
     }
 
     fn text(&self, lineno: u32) -> Option<&str> {
@@ -178,11 +185,7 @@ impl Profiled<'_> {
 
     /// Run line `lineno` of the listing: the line before it is measured (its memory is now
     /// known), then `f` runs the line's statements.
-    pub fn line<T>(
-        &mut self,
-        lineno: u32,
-        f: impl FnOnce(&mut Heap) -> Result<T>,
-    ) -> Result<T> {
+    pub fn line<T>(&mut self, lineno: u32, f: impl FnOnce(&mut Heap) -> Result<T>) -> Result<T> {
         if self.listing.text(lineno).is_none() {
             return Err(Error::Value(format!(
                 "line {lineno} is not in the listing of {}",
@@ -235,11 +238,14 @@ impl Heap {
         // The `return` event: the last line is measured before the frame is cleared.
         let last = prof.current;
         prof.trace(last);
-        let Profiled {
-            listing, lines, ..
-        } = prof;
+        let Profiled { listing, lines, .. } = prof;
         let frame = self.frames.pop().expect("pushed above");
-        for v in frame.locals.into_iter().filter_map(|(_, v)| v).chain(frame.retval) {
+        for v in frame
+            .locals
+            .into_iter()
+            .filter_map(|(_, v)| v)
+            .chain(frame.retval)
+        {
             self.decref(v);
         }
         if !was_tracing {

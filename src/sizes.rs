@@ -270,6 +270,9 @@ impl Heap {
 
     /// A deep size in the spirit of `pympler.asizeof`: `sys.getsizeof` of the object and of
     /// everything reachable from it through `gc.get_referents`, each object counted once.
+    /// Like `gc.get_referents`, it does not see the keys of a dict whose keys are all
+    /// strings (`dict_traverse` skips them: a str cannot be part of a cycle), so those
+    /// keys are not counted, as a Python deep size built on `gc.get_referents` does not.
     /// Classes, functions, code objects and builtins are not followed (they belong to the
     /// program, not to the value), as `asizeof` leaves them out. An instance's values array
     /// is counted by nobody (`getsizeof` of the instance leaves it out, as CPython's does).
@@ -290,7 +293,11 @@ impl Heap {
                 continue;
             }
             total += try_getsizeof(self, id)?;
-            stack.extend(self.referents(id));
+            // gc.get_referents: a dict's tp_traverse skips the keys of a str-keyed table.
+            match o.kind {
+                Kind::Dict { .. } => stack.extend(self.dict_traverse_order(id)),
+                _ => stack.extend(self.referents(id)),
+            }
         }
         Ok(total)
     }

@@ -2,8 +2,8 @@
 //! `Lib/tracemalloc.py`).
 //!
 //! Every allocation the heap makes (object blocks and separate buffers such as a list's items
-//! array or a dict's keys table) passes through [`Tracer::on_alloc`], and every block given
-//! back to the allocator through [`Tracer::on_free`]. While tracing is on, each live block
+//! array or a dict's keys table) passes through `Tracer::on_alloc`, and every block given
+//! back to the allocator through `Tracer::on_free`. While tracing is on, each live block
 //! has a *trace*: its size (the bytes requested, as tracemalloc records them, not the
 //! allocator's rounded block) and the traceback of where it was allocated.
 //!
@@ -137,7 +137,12 @@ pub struct Trace {
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.traceback, format_size(self.size as f64, false))
+        write!(
+            f,
+            "{}: {}",
+            self.traceback,
+            format_size(self.size as f64, false)
+        )
     }
 }
 
@@ -321,7 +326,12 @@ impl Filter {
 
     fn match_trace(&self, trace: &Trace) -> bool {
         let res = if self.all_frames {
-            if trace.traceback.frames.iter().any(|f| self.match_frame_impl(f)) {
+            if trace
+                .traceback
+                .frames
+                .iter()
+                .any(|f| self.match_frame_impl(f))
+            {
                 self.inclusive
             } else {
                 !self.inclusive
@@ -585,9 +595,7 @@ impl Snapshot {
 
     fn statistics_by(&self, key_type: KeyType, cumulative: bool) -> Result<Vec<Statistic>> {
         let mut stats = self.group_by(key_type, cumulative)?;
-        stats.sort_by(|a, b| {
-            (b.size, b.count, &b.traceback).cmp(&(a.size, a.count, &a.traceback))
-        });
+        stats.sort_by(|a, b| (b.size, b.count, &b.traceback).cmp(&(a.size, a.count, &a.traceback)));
         Ok(stats)
     }
 
@@ -958,6 +966,44 @@ mod tests {
         assert!(!fnmatch("[!a-c]x", "bx"));
         assert!(fnmatch("*.rs", "src/heap.rs"));
         assert!(!fnmatch("*.py", "src/heap.rs"));
+    }
+
+    #[test]
+    fn module_functions_behave_as_3_11() {
+        use crate::expr::{int, list, name};
+        let mut py = Heap::new();
+        assert!(!py.tracemalloc().is_tracing());
+        assert!(py.tracemalloc().take_snapshot().is_err());
+        assert!(py.tracemalloc().start_nframe(0).is_err());
+        py.tracemalloc().start_nframe(5).unwrap();
+        py.tracemalloc().start_nframe(9).unwrap(); // already tracing: no change
+        assert_eq!(py.tracemalloc().get_traceback_limit(), 5);
+        py.assign("a", list([int(1000), int(2000)])).unwrap();
+        let (current, peak) = py.tracemalloc().get_traced_memory();
+        assert!(current > 0 && peak >= current);
+        let tb = py.get_object_traceback(name("a")).unwrap().unwrap();
+        assert_eq!(tb.most_recent().lineno, line!() - 4);
+        py.del("a").unwrap();
+        let (after, peak_after) = py.tracemalloc().get_traced_memory();
+        assert!(after < current && peak_after == peak);
+        py.tracemalloc().reset_peak();
+        assert_eq!(py.tracemalloc().get_traced_memory(), (after, after));
+        py.tracemalloc().clear_traces();
+        assert_eq!(py.tracemalloc().get_traced_memory(), (0, 0));
+        assert_eq!(py.tracemalloc().traced_blocks(), 0);
+        py.tracemalloc().stop();
+        assert_eq!(py.tracemalloc().get_traced_memory(), (0, 0));
+        assert!(!py.tracemalloc().is_tracing());
+    }
+
+    #[test]
+    fn statistics_reject_unknown_keys() {
+        let mut py = Heap::new();
+        py.tracemalloc().start();
+        let snap = py.tracemalloc().take_snapshot().unwrap();
+        assert!(snap.statistics("line").is_err());
+        assert!(snap.statistics_cumulative("traceback").is_err());
+        assert!(snap.statistics("filename").unwrap().is_empty());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn book_dir() -> PathBuf {
-    [env!("CARGO_MANIFEST_DIR"), "book", "build"].iter().collect()
+    [env!("CARGO_MANIFEST_DIR"), "book", "build"]
+        .iter()
+        .collect()
 }
 
 fn chromium(args: &[&str]) -> String {
@@ -31,7 +33,11 @@ fn chromium(args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("chromium runs (install Debian's chromium package)");
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -39,7 +45,10 @@ fn pages(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).expect("book built").flatten() {
         let p = e.path();
-        if p.extension().is_some_and(|x| x == "html") && !["print.html", "404.html", "toc.html"].contains(&p.file_name().and_then(|f| f.to_str()).unwrap_or("")) {
+        if p.extension().is_some_and(|x| x == "html")
+            && !["print.html", "404.html", "toc.html"]
+                .contains(&p.file_name().and_then(|f| f.to_str()).unwrap_or(""))
+        {
             out.push(p);
         }
     }
@@ -72,7 +81,8 @@ fn every_page_loads_with_its_pictures_and_links() {
             images += 1;
             let target = page.parent().unwrap().join(&c[1]);
             match std::fs::read_to_string(&target) {
-                Ok(svg) if svg.starts_with("<svg") && svg.contains("width=") && svg.len() > 500 => {}
+                Ok(svg) if svg.starts_with("<svg") && svg.contains("width=") && svg.len() > 500 => {
+                }
                 Ok(_) => problems.push(format!("{name}: picture {} is empty or not an SVG", &c[1])),
                 Err(_) => problems.push(format!("{name}: missing image {}", &c[1])),
             }
@@ -89,22 +99,40 @@ fn every_page_loads_with_its_pictures_and_links() {
     }
     assert!(images >= 4, "the book shows pictures ({images} found)");
     // The search index covers the late chapters: search for a term only they use.
-    let url = format!("file://{}?search=tracemalloc", dir.join("index.html").display());
+    let url = format!(
+        "file://{}?search=tracemalloc",
+        dir.join("index.html").display()
+    );
     let dom = chromium(&["--dump-dom", &url]);
     // A result link (not the sidebar entry) carries the highlight parameter.
     if !dom.contains("ch14-profiling.html?highlight=tracemalloc") {
         problems.push("search for 'tracemalloc' does not find chapter 14".into());
     }
     // Screenshots for a person to look at.
-    let shots: PathBuf = [env!("CARGO_MANIFEST_DIR"), "target", "browser"].iter().collect();
+    let shots: PathBuf = [env!("CARGO_MANIFEST_DIR"), "target", "browser"]
+        .iter()
+        .collect();
     std::fs::create_dir_all(&shots).unwrap();
-    for p in ["index.html", "ch01-names.html", "ch03-cycles.html", "ch13-pymalloc.html"] {
+    for p in [
+        "index.html",
+        "ch01-names.html",
+        "ch03-cycles.html",
+        "ch13-pymalloc.html",
+    ] {
         let page = dir.join(p);
         if page.exists() {
             let out = shots.join(p.replace(".html", ".png"));
-            chromium(&["--window-size=1280,1600", &format!("--screenshot={}", out.display()), &format!("file://{}", page.display())]);
+            chromium(&[
+                "--window-size=1280,1600",
+                &format!("--screenshot={}", out.display()),
+                &format!("file://{}", page.display()),
+            ]);
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    println!("{} pages, {images} pictures checked; screenshots in {}", pages.len(), shots.display());
+    println!(
+        "{} pages, {images} pictures checked; screenshots in {}",
+        pages.len(),
+        shots.display()
+    );
 }

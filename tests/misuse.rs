@@ -1,6 +1,7 @@
 //! Misuse of the library returns a typed error that names what went wrong, never a panic,
 //! and leaves the heap consistent (checked by the reference model after every error).
 
+#[allow(dead_code)] // each test uses part of the model
 mod reference_model;
 
 use pyheap::prelude::*;
@@ -16,26 +17,101 @@ fn heap() -> Heap {
 }
 
 /// Each case: a description, the step, and a check of the error it must give.
-type Case = (&'static str, fn(&mut Heap) -> Result<()>, fn(&Error) -> bool);
+type Case = (
+    &'static str,
+    fn(&mut Heap) -> Result<()>,
+    fn(&Error) -> bool,
+);
 
 const CASES: &[Case] = &[
-    ("unknown name", |py| py.assign("x", name("nope")), |e| matches!(e, Error::UnknownName(n) if n == "nope")),
-    ("del of an unbound name", |py| py.del("nope"), |e| matches!(e, Error::UnknownName(_))),
-    ("slotted class, new attribute", |py| py.assign_attr(name("p"), "name", s("A name")), |e| e.to_string() == "AttributeError: 'Point' object has no attribute 'name'"),
-    ("slotted class, no __dict__", |py| py.exec(name("p").attr("__dict__")), |e| matches!(e, Error::NoAttribute { attr, .. } if attr == "__dict__")),
-    ("unset slot", |py| py.exec(name("p").attr("x")), |e| matches!(e, Error::NoAttribute { .. })),
-    ("bad generation", |py| py.gc_collect(3).map(|_| ()), |e| matches!(e, Error::Value(_))),
-    ("get_objects of a bad generation", |py| py.gc_get_objects(Some(5)).map(|_| ()), |e| matches!(e, Error::Value(_))),
-    ("weakref to an int", |py| py.assign("w", name("ref").call([int(5)])), |e| e.to_string().contains("cannot create weak reference to 'int' object")),
-    ("weakref to a slotted instance", |py| py.assign("w", name("ref").call([name("p")])), |e| matches!(e, Error::Type(_))),
-    ("calling a list", |py| py.exec(name("l").call([])), |e| e.to_string().contains("not callable")),
-    ("too many arguments", |py| py.exec(name("Plain").call([int(1)])), |e| matches!(e, Error::Type(_))),
-    ("index out of range", |py| py.exec(name("l").item(int(5))), |e| matches!(e, Error::Lookup(_))),
-    ("unhashable dict key", |py| py.assign("d", dict([(list([]), int(1))])), |e| e.to_string().contains("unhashable type: 'list'")),
-    ("int() of a non-number", |py| py.assign("n", name("int").call([s("abc")])), |e| matches!(e, Error::Value(_))),
-    ("return at module level", |py| py.ret(none()), |e| matches!(e, Error::Context(_))),
-    ("+ of list and int", |py| py.assign("z", add(name("l"), int(1))), |e| matches!(e, Error::Type(_))),
-    ("append to an int", |py| py.exec(int(5).method("append", [int(1)])), |e| matches!(e, Error::NoAttribute { .. })),
+    (
+        "unknown name",
+        |py| py.assign("x", name("nope")),
+        |e| matches!(e, Error::UnknownName(n) if n == "nope"),
+    ),
+    (
+        "del of an unbound name",
+        |py| py.del("nope"),
+        |e| matches!(e, Error::UnknownName(_)),
+    ),
+    (
+        "slotted class, new attribute",
+        |py| py.assign_attr(name("p"), "name", s("A name")),
+        |e| e.to_string() == "AttributeError: 'Point' object has no attribute 'name'",
+    ),
+    (
+        "slotted class, no __dict__",
+        |py| py.exec(name("p").attr("__dict__")),
+        |e| matches!(e, Error::NoAttribute { attr, .. } if attr == "__dict__"),
+    ),
+    (
+        "unset slot",
+        |py| py.exec(name("p").attr("x")),
+        |e| matches!(e, Error::NoAttribute { .. }),
+    ),
+    (
+        "bad generation",
+        |py| py.gc_collect(3).map(|_| ()),
+        |e| matches!(e, Error::Value(_)),
+    ),
+    (
+        "get_objects of a bad generation",
+        |py| py.gc_get_objects(Some(5)).map(|_| ()),
+        |e| matches!(e, Error::Value(_)),
+    ),
+    (
+        "weakref to an int",
+        |py| py.assign("w", name("ref").call([int(5)])),
+        |e| {
+            e.to_string()
+                .contains("cannot create weak reference to 'int' object")
+        },
+    ),
+    (
+        "weakref to a slotted instance",
+        |py| py.assign("w", name("ref").call([name("p")])),
+        |e| matches!(e, Error::Type(_)),
+    ),
+    (
+        "calling a list",
+        |py| py.exec(name("l").call([])),
+        |e| e.to_string().contains("not callable"),
+    ),
+    (
+        "too many arguments",
+        |py| py.exec(name("Plain").call([int(1)])),
+        |e| matches!(e, Error::Type(_)),
+    ),
+    (
+        "index out of range",
+        |py| py.exec(name("l").item(int(5))),
+        |e| matches!(e, Error::Lookup(_)),
+    ),
+    (
+        "unhashable dict key",
+        |py| py.assign("d", dict([(list([]), int(1))])),
+        |e| e.to_string().contains("unhashable type: 'list'"),
+    ),
+    (
+        "int() of a non-number",
+        |py| py.assign("n", name("int").call([s("abc")])),
+        |e| matches!(e, Error::Value(_)),
+    ),
+    (
+        "return at module level",
+        |py| py.ret(none()),
+        |e| matches!(e, Error::Context(_)),
+    ),
+    (
+        "+ of list and int",
+        |py| py.assign("z", add(name("l"), int(1))),
+        |e| matches!(e, Error::Type(_)),
+    ),
+    (
+        "append to an int",
+        |py| py.exec(int(5).method("append", [int(1)])),
+        |e| matches!(e, Error::NoAttribute { .. }),
+    ),
 ];
 
 #[test]
@@ -45,9 +121,13 @@ fn misuse_gives_a_clear_error_and_leaves_the_heap_consistent() {
         let before: Vec<_> = py.global_names().into_iter().map(|(n, _)| n).collect();
         let err = step(&mut py).expect_err(what);
         assert!(expected(&err), "{what}: unexpected error {err:?}");
-        reference_model::check(&py).unwrap_or_else(|e| panic!("{what}: heap inconsistent after the error: {e}"));
+        reference_model::check(&py)
+            .unwrap_or_else(|e| panic!("{what}: heap inconsistent after the error: {e}"));
         let after: Vec<_> = py.global_names().into_iter().map(|(n, _)| n).collect();
-        assert_eq!(before, after, "{what}: a failed statement must not bind anything");
+        assert_eq!(
+            before, after,
+            "{what}: a failed statement must not bind anything"
+        );
     }
 }
 

@@ -7,7 +7,6 @@
 mod make_pictures;
 
 #[path = "common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 fn check_inlineable(name: &str, svg: &str) {

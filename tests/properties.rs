@@ -50,6 +50,7 @@ proptest! {
         let mut h = Heap::new();
         prelude(&mut h).unwrap();
         // Small thresholds make automatic collections happen inside the programs.
+        h.tracemalloc().start();
         h.gc_set_threshold(&[5, 2, 2]).unwrap();
         reference_model::check(&h).map_err(TestCaseError::fail)?;
         for op in &ops {
@@ -58,6 +59,13 @@ proptest! {
             if let Err(e) = reference_model::check(&h) {
                 return Err(TestCaseError::fail(format!("after {op:?}: {e}")));
             }
+            // tracemalloc's current size is the sum of the traces it still holds, and never
+            // more than the allocator has live.
+            let traced = h.tracemalloc().get_traced_memory().0;
+            let snapshot = h.tracemalloc().take_snapshot().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let sum: usize = snapshot.traces().iter().map(|t| t.size).sum();
+            prop_assert_eq!(traced, sum, "after {:?}", op);
+            prop_assert!(traced <= h.allocator().live_requested_bytes());
         }
         h.gc_collect(2).unwrap();
         reference_model::check(&h).map_err(TestCaseError::fail)?;

@@ -430,7 +430,7 @@ fn test_get_objects() -> Result<()> {
     py.assign("l", list([]))?;
     py.exec(name("l").method("append", [name("l")]))?;
     let l = py.lookup("l")?;
-    let mut in_generations = |py: &mut Heap| -> Result<[bool; 3]> {
+    let in_generations = |py: &mut Heap| -> Result<[bool; 3]> {
         let mut r = [false; 3];
         for (g, slot) in r.iter_mut().enumerate() {
             *slot = py.gc_get_objects(Some(g))?.contains(&l);
@@ -735,7 +735,8 @@ fn test_bug21435() -> Result<()> {
 #[test]
 fn test_collect_callbacks() -> Result<()> {
     let mut py = Heap::new();
-    let visit: Rc<RefCell<Vec<(u8, &'static str, CallbackInfo)>>> = Rc::default();
+    type Visits = Rc<RefCell<Vec<(u8, &'static str, CallbackInfo)>>>;
+    let visit: Visits = Rc::default();
     for n in [1u8, 2] {
         let visit = visit.clone();
         py.gc_add_callback(Rc::new(move |_: &mut Heap, info: &CallbackInfo| {

@@ -34,7 +34,10 @@ pub fn gen0_count() -> Result<Drawn> {
         let log = py.gc_callback_log();
         if log.len() > seen {
             let generation = log[seen].generation;
-            markers.push((f64::from(i + 1), format!("generation {generation} collection")));
+            markers.push((
+                f64::from(i + 1),
+                format!("generation {generation} collection"),
+            ));
             seen = log.len();
         }
     }
@@ -110,20 +113,27 @@ pub fn arena_map() -> Result<Drawn> {
     Ok(Drawn(map.to_svg(), map.describe()))
 }
 
-/// tracemalloc's traced memory while a list of 10,000 ints is built and dropped.
+/// tracemalloc's traced memory while a list of 10,000 ints is built and dropped. The ints
+/// are made at run time (`range`), as `data.extend(range(a, b))` makes them, not literals:
+/// a literal would be a constant that the code object keeps alive.
 pub fn traced_memory() -> Result<Drawn> {
     let mut py = Heap::new();
     py.tracemalloc().start();
     py.assign("data", list([]))?;
-    let mut points = Vec::new();
-    for i in 0..10_000 {
-        py.exec(name("data").method("append", [int(1000 + i)]))?;
-        if i % 100 == 0 {
-            points.push((i as f64, py.tracemalloc().get_traced_memory().0 as f64 / 1024.0));
-        }
+    let mut points = vec![(0.0, py.tracemalloc().get_traced_memory().0 as f64 / 1024.0)];
+    for k in 0..100i128 {
+        let (a, b) = (1000 + k * 100, 1000 + (k + 1) * 100);
+        py.exec(name("data").method("extend", [name("range").call([int(a), int(b)])]))?;
+        points.push((
+            ((k + 1) * 100) as f64,
+            py.tracemalloc().get_traced_memory().0 as f64 / 1024.0,
+        ));
     }
     py.del("data")?;
-    points.push((10_000.0, py.tracemalloc().get_traced_memory().0 as f64 / 1024.0));
+    points.push((
+        10_000.0,
+        py.tracemalloc().get_traced_memory().0 as f64 / 1024.0,
+    ));
     let plot = Plot {
         title: "traced memory while appending 10,000 ints, then del".into(),
         x_label: "items appended".into(),

@@ -91,6 +91,9 @@ pub fn check_no_garbage(h: &Heap) -> Result<(), String> {
     if leaked.is_empty() {
         Ok(())
     } else {
-        Err(format!("alive but unreachable after a full collection: {}", leaked.join(", ")))
+        Err(format!(
+            "alive but unreachable after a full collection: {}",
+            leaked.join(", ")
+        ))
     }
 }

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[path = "../common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 /// A chapter's scenarios: name and function returning the printed output.
@@ -60,10 +59,20 @@ pub fn check(chapter: &str, scenarios: Scenarios) {
         if name.starts_with("model_") {
             continue;
         }
-        let script: PathBuf = [env!("CARGO_MANIFEST_DIR"), "python", chapter, &format!("{name}.py")]
-            .iter()
-            .collect();
-        assert!(script.exists(), "{} has no python twin at {}", name, script.display());
+        let script: PathBuf = [
+            env!("CARGO_MANIFEST_DIR"),
+            "python",
+            chapter,
+            &format!("{name}.py"),
+        ]
+        .iter()
+        .collect();
+        assert!(
+            script.exists(),
+            "{} has no python twin at {}",
+            name,
+            script.display()
+        );
         if let Some(py_out) = common::run_python(&script) {
             common::assert_matches_cpython(
                 &format!("{chapter}::{name}"),
