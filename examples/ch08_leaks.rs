@@ -169,6 +169,14 @@ pub fn backref_chain() -> Result<String> {
     py.assign_attr(name("obj2"), "ref", name("obj1"))?;
     py.del("obj1")?;
     py.del("obj2")?;
+    // A handle to the class-level list, without keeping a reference of our own.
+    let instances = py.eval_owned(name("LeakyClass").attr("instances"))?;
+    py.release(instances)?;
+    py.picture(
+        "ch08_leak",
+        "after del obj1, obj2: LeakyClass.instances still holds both",
+        &[instances],
+    );
     // chain = find_backref_chain(LeakyClass.instances[0], is_module_globals)
     let leaked = py.eval_owned(name("LeakyClass").attr("instances").item(int(0)))?;
     let chain = py.find_backref_chain(leaked)?;
