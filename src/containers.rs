@@ -10,6 +10,10 @@ use crate::layout::{self, Block, DictKeysKind, DictShape, SetShape};
 use crate::object::{Kind, ObjId, TypeTag};
 use crate::sizes;
 
+/// 3.11 compile.c's `STACK_USE_GUIDELINE`: displays with more items than this are built
+/// incrementally instead of from the stack in one instruction.
+const STACK_USE_GUIDELINE: usize = 30;
+
 impl Heap {
     // ----- tuple ------------------------------------------------------------------------------
 
@@ -66,7 +70,6 @@ impl Heap {
     /// `n` slots, when there are at most 30 items; more than 30 (`STACK_USE_GUIDELINE`)
     /// compile to `BUILD_LIST 0` and one `LIST_APPEND` per item, which over-allocate.
     pub(crate) fn new_list_from(&mut self, items: Vec<ObjId>) -> ObjId {
-        const STACK_USE_GUIDELINE: usize = 30;
         if items.len() <= STACK_USE_GUIDELINE {
             return self.new_list_exact(items);
         }
@@ -366,7 +369,6 @@ impl Heap {
     /// smaller one a presized `BUILD_MAP m`; each chunk after the first is a dict of its own
     /// merged in with `DICT_UPDATE`.
     pub(crate) fn new_dict_from(&mut self, flat: Vec<ObjId>) -> Result<ObjId> {
-        const STACK_USE_GUIDELINE: usize = 30;
         let pairs: Vec<(ObjId, ObjId)> = flat.chunks(2).map(|kv| (kv[0], kv[1])).collect();
         let mut chunks: Vec<&[(ObjId, ObjId)]> = Vec::new();
         let mut pending = 0usize;

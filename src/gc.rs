@@ -523,6 +523,11 @@ impl Heap {
     /// `tp_clear`: drop the references that can form cycles. Tuples and descriptors have
     /// none (they are freed when what points at them is cleared).
     fn tp_clear(&mut self, id: ObjId) {
+        if matches!(self.obj(id).kind, Kind::Dict { .. }) {
+            // dict_tp_clear is PyDict_Clear.
+            self.dict_clear(id);
+            return;
+        }
         let mut release: Vec<ObjId> = Vec::new();
         let mut buffers = Vec::new();
         let mut weak_target = None;
@@ -544,20 +549,6 @@ impl Heap {
                 release.extend(items.drain(..).rev());
                 *allocated = 0;
                 buffers.push(std::mem::take(items_addr));
-            }
-            Kind::Dict {
-                entries,
-                shape,
-                shared,
-                keys_addr,
-            } => {
-                for (k, v) in entries.drain(..) {
-                    release.push(k);
-                    release.push(v);
-                }
-                *shape = crate::layout::DictShape::empty();
-                *shared = None;
-                buffers.push(std::mem::take(keys_addr));
             }
             Kind::Set { items, .. } => release.append(items),
             Kind::Instance { attrs, .. } => match attrs {
