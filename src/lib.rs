@@ -43,6 +43,7 @@
 
 #![deny(missing_docs)]
 
+pub mod capi;
 pub mod classes;
 pub mod containers;
 pub mod context_manager;
