@@ -1,5 +1,6 @@
-//! `x in list` against `x in set` over 1,000 ints, timed in the model and, side by side, in
-//! python3 (`timeit`, same containers, same lookups; printed before the model's figures).
+//! `contains/`: `x in list` against `x in set` over 1,000 ints, timed in the model and, side
+//! by side, in python3 (`timeit`, same containers, same lookups; printed before the model's
+//! figures).
 //!
 //! `cargo bench --bench contains`. The book
 //! (chapter 12) explains membership with the work counters (`Heap::work()`), which count
@@ -38,11 +39,12 @@ print(f'python3: {x} in {c}: {t / n * 1e9:.1f} ns')\n";
 
 fn membership(c: &mut Criterion) {
     python3_side();
-    let mut group = c.benchmark_group("in, 1000 ints (model)");
+    let mut group = c.benchmark_group("contains");
     let mut py = heap_with_containers();
     for container in ["items", "lookup"] {
         for x in [0, 999, 1000] {
-            let id = BenchmarkId::new(container, format!("{x} in {container}"));
+            let kind = if container == "items" { "list" } else { "set" };
+            let id = BenchmarkId::new(kind, format!("{x} in {container}"));
             group.bench_with_input(id, &x, |b, &x| {
                 b.iter(|| {
                     py.contains(int(x), name(container))
