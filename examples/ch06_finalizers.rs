@@ -27,14 +27,19 @@ pub fn refcount_zero() -> Result<String> {
                 body(|py| {
                     let n = py.str_of_expr(name("self").attr("name"))?;
                     py.print(format!("  Resource.__del__({n})"));
+                    if n == "a" {
+                        py.picture("ch06_inside_del", "inside __del__, during del y", &[]);
+                    }
                     Ok(())
                 }),
             ),
     )?;
     py.assign("x", name("Resource").call([s("a")]))?;
     py.assign("y", name("x"))?;
+    py.picture("ch06_two_names", "x and y: two references", &[]);
     py.print("del x");
     py.del("x")?;
+    py.picture("ch06_after_del_x", "del x: count 1, no __del__", &[]);
     py.print("del y");
     py.del("y")?;
     py.assign("z", name("Resource").call([s("b")]))?;
@@ -374,11 +379,14 @@ pub fn resurrection() -> Result<String> {
     py.assign_attr(name("a"), "other", name("b"))?;
     py.assign_attr(name("b"), "other", name("a"))?;
     py.assign("r", name("ref").call([name("a")]))?;
+    let pair = [py.lookup("a")?, py.lookup("b")?]; // to draw them once unnamed
     py.del("a")?;
     py.del("b")?;
     py.print("a <-> b, names deleted");
+    py.picture("ch06_cycle_before", "a <-> b, names deleted", &pair);
     let n = py.gc_collect(2)?;
     py.print(format!("gc.collect() = {n}"));
+    py.picture("ch06_cycle_resurrected", "after gc.collect()", &[]);
     let first = py.str_of_expr(name("survivors").item(int(0)).attr("name"))?;
     let second = py.str_of_expr(name("survivors").item(int(1)).attr("name"))?;
     py.print(format!("survivors: {first}, {second}"));

@@ -34,8 +34,10 @@ pub fn weakref_basics() -> Result<String> {
     py.print(format!("weakref.getweakrefcount(node) = {n}"));
     let shown = py.repr_of(name("r"))?;
     py.print(format!("r = {shown}"));
+    py.picture("ch07_weakref_alive", "r = weakref.ref(node)", &[]);
     py.print("del node");
     py.del("node")?;
+    py.picture("ch07_weakref_dead", "del node: r is dead", &[]);
     let target = py.str_of_expr(name("r").call([]))?;
     py.print(format!("r() = {target}"));
     let shown = py.repr_of(name("r"))?;
@@ -305,9 +307,11 @@ pub fn weak_cache() -> Result<String> {
     py.print(format!(
         "sys.getrefcount(a) = {n}, weakref.getweakrefcount(a) = {w}"
     ));
+    py.picture("ch07_cache_in_use", "a, b: one Image, cached weakly", &[]);
     py.print("del a, b");
     py.del("a")?;
     py.del("b")?;
+    py.picture("ch07_cache_emptied", "del a, b", &[]);
     let len = py.repr_of(name("cache").method("__len__", []))?;
     let has = py.repr_of(name("cache").method("__contains__", [s("logo.png")]))?;
     py.print(format!("len(cache) = {len}, 'logo.png' in cache: {has}"));
@@ -382,9 +386,11 @@ pub fn observers() -> Result<String> {
     py.exec(name("observers").method("add", [name("a")]))?;
     let len = py.repr_of(name("observers").method("__len__", []))?;
     py.print(format!("added a, b, a: len(observers) = {len}"));
+    py.picture("ch07_observers", "observers.add(a), .add(b), .add(a)", &[]);
     py.del("a")?;
     let len = py.repr_of(name("observers").method("__len__", []))?;
     py.print(format!("del a: len(observers) = {len}"));
+    py.picture("ch07_observers_del_a", "del a", &[]);
     py.print("for o in observers: o.notify('saved')");
     py.for_in("o", name("observers"), |py| {
         py.exec(name("o").method("notify", [s("saved")]))?;

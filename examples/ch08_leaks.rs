@@ -181,6 +181,8 @@ pub fn backref_chain() -> Result<String> {
     let leaked = py.eval_owned(name("LeakyClass").attr("instances").item(int(0)))?;
     let chain = py.find_backref_chain(leaked)?;
     py.release(leaked)?;
+    let title = "find_backref_chain(LeakyClass.instances[0])";
+    py.picture_chain("ch08_backref_chain", title, &chain);
     let mut types = Vec::new();
     for o in &chain {
         types.push(py.type_name(*o)?);

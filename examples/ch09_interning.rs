@@ -166,6 +166,10 @@ pub fn notebook_statements() -> Result<String> {
         } else {
             like_ipython(&mut py, &seed_85)?;
         }
+        if !run {
+            let title = "seed [85], statement by statement";
+            py.picture("ch09_interned_or_not", title, &[]);
+        }
         let one_two = py.is(name("greet_1"), name("greet_2"))?;
         let one_three = py.is(name("greet_1"), name("greet_3"))?;
         py.print(format!(

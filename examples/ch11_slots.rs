@@ -75,6 +75,7 @@ pub fn regular_vs_slotted() -> Result<String> {
     py.print(format!("Slotted: {slotted} bytes"));
     py.print(format!("sys.getsizeof(regular) = {object}"));
     py.print(format!("sys.getsizeof(regular.__dict__) = {dict}"));
+    py.picture("ch11_regular_vs_slotted", "after the sums", &[]);
     Ok(py.take_stdout())
 }
 // ANCHOR_END: regular_vs_slotted

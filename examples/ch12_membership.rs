@@ -95,6 +95,7 @@ pub fn identity_then_equality() -> Result<String> {
         py_bool(c_is_a),
         py_bool(c_is_b)
     ));
+    py.picture("ch12_intern_b", "c = intern(b)", &[]);
     let in_list = py.contains(name("a"), list([name("b")]))?;
     let in_set = py.contains(name("a"), set([name("c")]))?;
     py.print(format!(

@@ -106,10 +106,12 @@ pub fn generator_holds_one() -> Result<String> {
     })?;
     let n = py.getrefcount(name("x"))?;
     py.print(format!("x = 300, sys.getrefcount(x) = {n}"));
+    py.picture("ch15_generator_holds_300", "after break: x = 300", &[]);
     py.next_item(name("gen"), |py, item| match item {
         Some(v) => py.assign("y", v), // y = next(gen)
         None => Ok(()),
     })?;
+    py.picture("ch15_generator_moved_on", "y = next(gen)", &[]);
     let n = py.getrefcount(name("x"))?;
     let y = py.str_of_expr(name("y"))?;
     py.print(format!("y = {y}, sys.getrefcount(x) = {n}"));

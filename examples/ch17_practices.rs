@@ -423,12 +423,14 @@ pub fn dont_cycles_without_weakrefs() -> Result<String> {
     py.gc_disable();
     py.print("strong back-reference, del p:");
     py.assign("p", name("Parent").call([name("Child")]))?;
+    py.picture("ch17_strong_back_reference", "p = Parent(Child)", &[]);
     py.del("p")?;
     py.print("  (nothing yet)");
     let found = py.gc_collect(2)?;
     py.print(format!("gc.collect() found {found} objects"));
     py.print("weak back-reference, del p:");
     py.assign("p", name("Parent").call([name("WeakChild")]))?;
+    py.picture("ch17_weak_back_reference", "p = Parent(WeakChild)", &[]);
     py.del("p")?;
     let found = py.gc_collect(2)?;
     py.print(format!("gc.collect() found {found} objects"));

@@ -21,12 +21,30 @@ mod ch03_cycles;
 #[path = "ch04_collector.rs"]
 #[allow(dead_code)]
 mod ch04_collector;
+#[path = "ch06_finalizers.rs"]
+#[allow(dead_code)]
+mod ch06_finalizers;
 #[path = "ch07_weakrefs.rs"]
 #[allow(dead_code)]
 mod ch07_weakrefs;
 #[path = "ch08_leaks.rs"]
 #[allow(dead_code)]
 mod ch08_leaks;
+#[path = "ch09_interning.rs"]
+#[allow(dead_code)]
+mod ch09_interning;
+#[path = "ch11_slots.rs"]
+#[allow(dead_code)]
+mod ch11_slots;
+#[path = "ch12_membership.rs"]
+#[allow(dead_code)]
+mod ch12_membership;
+#[path = "ch15_generators.rs"]
+#[allow(dead_code)]
+mod ch15_generators;
+#[path = "ch17_practices.rs"]
+#[allow(dead_code)]
+mod ch17_practices;
 #[path = "support/pictures.rs"]
 pub mod pictures;
 
@@ -37,13 +55,19 @@ pub type ScenarioPictures = (&'static str, Vec<(String, HeapGraph)>);
 
 /// Run every chapter scenario, collecting the pictures each takes.
 pub fn scenario_pictures() -> Result<Vec<ScenarioPictures>, String> {
-    let chapters: [Scenarios; 6] = [
+    let chapters: [Scenarios; 12] = [
         ch01_names::SCENARIOS,
         ch02_refcounting::SCENARIOS,
         ch03_cycles::SCENARIOS,
         ch04_collector::SCENARIOS,
+        ch06_finalizers::SCENARIOS,
         ch07_weakrefs::SCENARIOS,
         ch08_leaks::SCENARIOS,
+        ch09_interning::SCENARIOS,
+        ch11_slots::SCENARIOS,
+        ch12_membership::SCENARIOS,
+        ch15_generators::SCENARIOS,
+        ch17_practices::SCENARIOS,
     ];
     let mut all = Vec::new();
     for scenarios in chapters {

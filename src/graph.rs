@@ -10,6 +10,11 @@ use crate::object::{InstanceAttrs, Kind, ObjId};
 use crate::picture::{EdgeFrom, EdgeView, FrameView, HeapGraph, ObjView};
 use crate::sizes;
 
+/// The name under which a generator keeps its `range` iterator (see `Heap::gen_next`): the
+/// model's iterator is a range object of a `rangeiterobject`'s size, drawn as the
+/// `range_iterator` it stands for.
+const RANGE_ITERATOR: &str = "<range_iterator>";
+
 /// What to draw.
 #[derive(Clone, Debug, Default)]
 pub struct View {
@@ -21,6 +26,24 @@ pub struct View {
     pub gc_refs: HashMap<ObjId, i64>,
     /// A title.
     pub title: Option<String>,
+    /// Classes to draw although pictures leave classes out, each with a `.__dict__` row to
+    /// its namespace dict (e.g. the classes on a back-reference chain). A global name bound
+    /// to one of them is shown too.
+    pub classes: Vec<ObjId>,
+    /// A chain of references to highlight, root first, as [`Heap::find_backref_chain`]
+    /// returns it. A root that is the module's globals dict is the "Global frame" box.
+    pub path: Vec<ObjId>,
+}
+
+/// What one picture draws beyond the usual: computed once per picture from its [`View`].
+#[derive(Default)]
+struct Scope {
+    /// Classes drawn as boxes ([`View::classes`]).
+    classes: HashSet<ObjId>,
+    /// Values usually shown inline (an int, a str) that are boxes of their own here,
+    /// because a name refers to them directly or the view asked for them: every reference
+    /// to such a box is an arrow, so that sharing (two arrows to one box) shows.
+    boxed: HashSet<ObjId>,
 }
 
 thread_local! {
@@ -62,6 +85,26 @@ impl Heap {
         });
     }
 
+    /// Take a picture of a back-reference chain (root first, as
+    /// [`Heap::find_backref_chain`] returns it): the classes on it, which pictures otherwise
+    /// leave out, are drawn with their `__dict__`, and the chain's references are
+    /// highlighted.
+    pub fn picture_chain(&self, name: &str, title: &str, chain: &[ObjId]) {
+        let globals = self.globals_dict();
+        let view = View {
+            extra: chain.iter().copied().filter(|id| *id != globals).collect(),
+            classes: chain
+                .iter()
+                .copied()
+                .filter(|id| self.is_alive(*id) && matches!(self.obj(*id).kind, Kind::Type(_)))
+                .collect(),
+            path: chain.to_vec(),
+            title: Some(title.to_string()),
+            ..View::default()
+        };
+        self.picture_view(name, &view);
+    }
+
     /// Like [`Heap::picture`], with a full [`View`] (chosen names, gc_refs badges).
     pub fn picture_view(&self, name: &str, view: &View) {
         let active = SINK.with(|s| s.borrow().is_some());
@@ -76,8 +119,13 @@ impl Heap {
     }
 
     /// Describe the objects reachable from the chosen names (and `view.extra`) as a graph.
-    /// Classes, functions and module internals are left out: they would drown the picture.
+    /// Classes, functions and module internals are left out (they would drown the
+    /// picture), except the classes `view.classes` asks for.
     pub fn graph(&self, view: &View) -> HeapGraph {
+        let mut scope = Scope {
+            classes: view.classes.iter().copied().collect(),
+            boxed: HashSet::new(),
+        };
         let mut frames = Vec::new();
         let mut roots: Vec<ObjId> = Vec::new();
         let globals: Vec<(String, ObjId)> = self
@@ -85,7 +133,8 @@ impl Heap {
             .into_iter()
             .filter(|(n, v)| {
                 if view.names.is_empty() {
-                    !matches!(self.obj(*v).kind, Kind::Type(_) | Kind::Function(_))
+                    scope.classes.contains(v)
+                        || !matches!(self.obj(*v).kind, Kind::Type(_) | Kind::Function(_))
                 } else {
                     view.names.iter().any(|x| x == n)
                 }
@@ -109,6 +158,13 @@ impl Heap {
                     .collect(),
             });
         }
+        // A value a name refers to directly is a box of its own; so is an extra one.
+        scope.boxed = roots
+            .iter()
+            .chain(view.extra.iter())
+            .copied()
+            .filter(|id| self.is_alive(*id) && self.atomic(*id) && !self.obj(*id).is_static)
+            .collect();
         // Everything the pictured names reach, plus the extras and what they reach.
         let mut shown: Vec<ObjId> = Vec::new();
         let mut seen = HashSet::new();
@@ -119,12 +175,12 @@ impl Heap {
             .copied()
             .collect();
         while let Some(id) = stack.pop() {
-            if !self.is_alive(id) || !seen.insert(id) || self.hidden(id) {
+            if !self.is_alive(id) || !seen.insert(id) || self.hidden(&scope, id) {
                 continue;
             }
             shown.push(id);
             let mut next: Vec<ObjId> = self
-                .picture_fields(id)
+                .picture_fields(&scope, id)
                 .into_iter()
                 .filter_map(|(_, t)| t)
                 .collect();
@@ -132,30 +188,66 @@ impl Heap {
             stack.extend(next);
         }
         let reachable = self.reachable_from_names();
-        let cyclic = self.in_cycles(&shown);
+        let iterators: HashSet<ObjId> = shown
+            .iter()
+            .filter_map(|id| match &self.obj(*id).kind {
+                Kind::Generator { locals, .. } => locals
+                    .iter()
+                    .find(|(n, _)| &**n == RANGE_ITERATOR)
+                    .map(|(_, v)| *v),
+                _ => None,
+            })
+            .collect();
+        let cyclic = self.in_cycles(&scope, &shown);
         let objects = shown
             .iter()
             .map(|&id| {
                 let o = self.obj(id);
                 ObjView {
                     key: o.addr,
-                    type_name: self.type_name(id).unwrap_or_default(),
-                    label: self.short_label(id),
+                    type_name: match o.kind {
+                        // As its repr says (`<weakref at 0x...; to 'Node' at 0x...>`); the
+                        // type's own name, `weakref.ReferenceType`, would widen every box.
+                        Kind::WeakRef { .. } => "weakref".to_string(),
+                        _ if iterators.contains(&id) => "range_iterator".to_string(),
+                        _ => self.type_name(id).unwrap_or_default(),
+                    },
+                    label: if iterators.contains(&id) {
+                        format!("over {}", self.short_label(&scope, id))
+                    } else {
+                        self.short_label(&scope, id)
+                    },
                     refcnt: o.refcnt,
                     size: sizes::getsizeof(self, id),
                     fields: self
-                        .picture_fields(id)
+                        .picture_fields(&scope, id)
                         .into_iter()
-                        .map(|(n, t)| (n, t.filter(|t| !self.hidden(*t)).map(|t| self.obj(t).addr)))
+                        .map(|(n, t)| {
+                            let t = t.filter(|t| !self.hidden(&scope, *t));
+                            (n, t.map(|t| self.obj(t).addr))
+                        })
                         .collect(),
                     unreachable: !reachable.contains(&id),
                     in_cycle: cyclic.contains(&id),
                     gc_refs: view.gc_refs.get(&id).copied(),
-                    gc_state: None,
+                    // A string drawn as a box says whether it is the interned one.
+                    gc_state: match o.kind {
+                        Kind::Str { interned: true, .. } => Some("interned".to_string()),
+                        _ => None,
+                    },
                     freed: false,
                 }
             })
             .collect::<Vec<_>>();
+        // The highlighted chain, as (from, to) pairs of addresses; a root that is the
+        // globals dict stands for the global frame's names.
+        let path: HashSet<(u64, u64)> = view
+            .path
+            .windows(2)
+            .filter(|w| self.is_alive(w[0]) && self.is_alive(w[1]))
+            .map(|w| (self.obj(w[0]).addr, self.obj(w[1]).addr))
+            .collect();
+        let globals_addr = self.obj(self.globals_dict()).addr;
         let mut edges = Vec::new();
         for (fi, f) in frames.iter().enumerate() {
             for (vi, (_, key)) in f.vars.iter().enumerate() {
@@ -163,6 +255,7 @@ impl Heap {
                     from: EdgeFrom::Var { frame: fi, var: vi },
                     to: *key,
                     weak: false,
+                    highlight: fi == 0 && path.contains(&(globals_addr, *key)),
                 });
             }
         }
@@ -176,6 +269,7 @@ impl Heap {
                         },
                         to: *t,
                         weak: fname.starts_with("weak"),
+                        highlight: path.contains(&(o.key, *t)),
                     });
                 }
             }
@@ -188,12 +282,13 @@ impl Heap {
         }
     }
 
-    /// Objects a picture leaves out: classes, functions and code (they would drown it).
-    fn hidden(&self, id: ObjId) -> bool {
-        matches!(
-            self.obj(id).kind,
-            Kind::Type(_) | Kind::Code { .. } | Kind::Function(_) | Kind::GetSet { .. }
-        )
+    /// Objects a picture leaves out: classes (unless asked for), functions and code.
+    fn hidden(&self, scope: &Scope, id: ObjId) -> bool {
+        match self.obj(id).kind {
+            Kind::Type(_) => !scope.classes.contains(&id),
+            Kind::Code { .. } | Kind::Function(_) | Kind::GetSet { .. } => true,
+            _ => false,
+        }
     }
 
     /// Values shown inside the box that refers to them rather than as boxes of their own
@@ -207,15 +302,20 @@ impl Heap {
             )
     }
 
+    /// Whether a reference to `t` is drawn as an arrow (and a row), rather than as a value
+    /// inside the box's label or not at all.
+    fn arrow(&self, scope: &Scope, t: ObjId) -> bool {
+        !self.hidden(scope, t) && (!self.atomic(t) || scope.boxed.contains(&t))
+    }
+
     /// The rows drawn inside an object's box, each with the object it refers to (None when
     /// the value is shown inline, e.g. a small int).
-    fn picture_fields(&self, id: ObjId) -> Vec<(String, Option<ObjId>)> {
+    fn picture_fields(&self, scope: &Scope, id: ObjId) -> Vec<(String, Option<ObjId>)> {
         // Rows only for references drawn as arrows; atomic values are in the box's label.
-        let arrow = |t: &ObjId| !self.hidden(*t) && !self.atomic(*t);
         let rows =
             |items: &mut dyn Iterator<Item = (String, ObjId)>| -> Vec<(String, Option<ObjId>)> {
                 items
-                    .filter(|(_, t)| arrow(t))
+                    .filter(|(_, t)| self.arrow(scope, *t))
                     .map(|(n, t)| (n, Some(t)))
                     .collect()
             };
@@ -249,17 +349,37 @@ impl Heap {
                         .filter_map(|(n, v)| v.map(|v| (format!(".{n}"), v))),
                 ),
             },
-            Kind::WeakRef { target, .. } => {
-                vec![("weak ref".into(), target.filter(|t| !self.hidden(*t)))]
+            Kind::Type(c) if scope.classes.contains(&id) => {
+                vec![(".__dict__".into(), Some(c.dict))]
             }
-            Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
+            // A dead weak reference has no row: its label says "dead".
+            Kind::WeakRef { target, .. } => target
+                .filter(|t| !self.hidden(scope, *t))
+                .map(|t| vec![("weak ref".to_string(), Some(t))])
+                .unwrap_or_default(),
+            Kind::Frame { locals, .. } => {
                 rows(&mut locals.iter().map(|(n, v)| (n.to_string(), *v)))
             }
+            // A generator's iterator sits on its frame's value stack, not in a local.
+            Kind::Generator { locals, .. } => rows(&mut locals.iter().map(|(n, v)| {
+                let row = if &**n == RANGE_ITERATOR { "stack" } else { n };
+                (row.to_string(), *v)
+            })),
             _ => Vec::new(),
         }
     }
 
-    fn short_label(&self, id: ObjId) -> String {
+    /// `name=value` for the values a box shows inline (those not drawn as arrows).
+    fn inline_values(&self, scope: &Scope, vals: &[(String, ObjId)]) -> String {
+        let shown: Vec<String> = vals
+            .iter()
+            .filter(|(_, x)| self.atomic(*x) && !self.arrow(scope, *x))
+            .map(|(n, x)| format!("{n}={}", self.repr(*x).unwrap_or_default()))
+            .collect();
+        shown.join(", ")
+    }
+
+    fn short_label(&self, scope: &Scope, id: ObjId) -> String {
         match &self.obj(id).kind {
             Kind::Instance { attrs, .. } => {
                 // Show atomic attribute values inline: `.value = 'left'`.
@@ -273,13 +393,24 @@ impl Heap {
                         .collect(),
                     InstanceAttrs::Dict(_) => Vec::new(),
                 };
-                let shown: Vec<String> = vals
-                    .iter()
-                    .filter(|(_, x)| self.atomic(*x))
-                    .map(|(n, x)| format!("{n}={}", self.repr(*x).unwrap_or_default()))
-                    .collect();
-                shown.join(", ")
+                self.inline_values(scope, &vals)
             }
+            Kind::Generator { name, locals, .. } => {
+                // The suspended frame: its function and the values of its locals.
+                let vals: Vec<(String, ObjId)> =
+                    locals.iter().map(|(n, x)| (n.to_string(), *x)).collect();
+                let inline = self.inline_values(scope, &vals);
+                if inline.is_empty() {
+                    format!("{name}()")
+                } else {
+                    format!("{name}(): {inline}")
+                }
+            }
+            // A weak reference's repr names addresses; say what it points to, or "dead".
+            Kind::WeakRef { target, .. } => match target {
+                Some(t) => format!("to '{}'", self.type_name(*t).unwrap_or_default()),
+                None => "dead".to_string(),
+            },
             Kind::List { .. } | Kind::Tuple(_) | Kind::Dict { .. } | Kind::Set { .. } => {
                 // Keep the repr only when it has no object addresses in it.
                 let r = self.repr(id).unwrap_or_default();
@@ -311,10 +442,14 @@ impl Heap {
     /// Which of the given objects lie on a reference cycle among themselves
     /// (strongly connected components of size > 1, or a self-reference), by Tarjan's
     /// algorithm written iteratively.
-    fn in_cycles(&self, objs: &[ObjId]) -> HashSet<ObjId> {
+    fn in_cycles(&self, scope: &Scope, objs: &[ObjId]) -> HashSet<ObjId> {
         let set: HashSet<ObjId> = objs.iter().copied().collect();
+        // A weak reference closes no cycle: its referent does not depend on it.
         let succ = |id: ObjId| -> Vec<ObjId> {
-            self.picture_fields(id)
+            if matches!(self.obj(id).kind, Kind::WeakRef { .. }) {
+                return Vec::new();
+            }
+            self.picture_fields(scope, id)
                 .into_iter()
                 .filter_map(|(_, t)| t)
                 .filter(|t| set.contains(t))

@@ -72,7 +72,8 @@ pub struct ObjView {
     pub in_cycle: bool,
     /// During a collection: the `gc_refs` value, shown as a badge.
     pub gc_refs: Option<i64>,
-    /// The collector's view, e.g. "reachable", "tentatively unreachable", "gen 0".
+    /// A state note in the box's footer: the collector's view, e.g. "reachable",
+    /// "tentatively unreachable", "gen 0", or a string's "interned".
     pub gc_state: Option<String>,
     /// Just deallocated: drawn greyed out.
     pub freed: bool,
@@ -87,6 +88,9 @@ pub struct EdgeView {
     pub to: ObjKey,
     /// A weak reference: drawn dashed.
     pub weak: bool,
+    /// Part of a chain being traced (e.g. a leak's back-reference chain): drawn thick, in
+    /// an accent colour.
+    pub highlight: bool,
 }
 
 /// The start of an arrow.
@@ -390,6 +394,7 @@ struct REdge {
     /// Index of the target object, if it is drawn.
     to: Option<usize>,
     weak: bool,
+    highlight: bool,
 }
 
 /// The graph with keys resolved to indices and every arrow accounted for.
@@ -445,6 +450,7 @@ impl Resolved {
                     src,
                     to,
                     weak: e.weak,
+                    highlight: e.highlight,
                 });
             }
         }
@@ -457,6 +463,7 @@ impl Resolved {
                         src,
                         to: index.get(key).copied(),
                         weak: false,
+                        highlight: false,
                     });
                 }
             }
@@ -473,6 +480,7 @@ impl Resolved {
                             src,
                             to: index.get(key).copied(),
                             weak: false,
+                            highlight: false,
                         });
                     }
                 }
@@ -548,10 +556,7 @@ impl HeapGraph {
             for (vi, (var, _)) in f.vars.iter().enumerate() {
                 let targets: Vec<String> = r
                     .edges_from(Src::Var(fi, vi))
-                    .map(|e| {
-                        let weak = if e.weak { " (weak)" } else { "" };
-                        format!("{}{weak}", r.target_name(e.to))
-                    })
+                    .map(|e| format!("{}{}", r.target_name(e.to), edge_marks(e)))
                     .collect();
                 lines.push(format!(
                     "{fname}: {} -> {}",
@@ -586,11 +591,11 @@ impl HeapGraph {
             let mut outs: Vec<String> = Vec::new();
             for (fi, (fname, _)) in o.fields.iter().enumerate() {
                 for e in r.edges_from(Src::Field(oi, fi)) {
-                    let weak = if e.weak { " (weak)" } else { "" };
                     outs.push(format!(
-                        "{} -> {}{weak}",
+                        "{} -> {}{}",
                         truncate(fname, NAME_MAX),
-                        r.target_name(e.to)
+                        r.target_name(e.to),
+                        edge_marks(e)
                     ));
                 }
             }
@@ -682,7 +687,18 @@ impl HeapGraph {
             };
             match e.to {
                 Some(t) => {
-                    let style = if e.weak { " [style=dashed]" } else { "" };
+                    let mut attrs = Vec::new();
+                    if e.weak {
+                        attrs.push("style=dashed".to_string());
+                    }
+                    if e.highlight {
+                        attrs.push(format!("color=\"{C_PATH}\", penwidth=2.5"));
+                    }
+                    let style = if attrs.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", attrs.join(", "))
+                    };
                     let _ = writeln!(out, "  {from} -> obj{}{style};", t + 1);
                 }
                 None => {
@@ -698,6 +714,18 @@ impl HeapGraph {
     pub fn to_svg(&self) -> String {
         heap_svg(self)
     }
+}
+
+/// What [`HeapGraph::describe`] says after an arrow's target: ` (weak)`, ` (chain)`.
+fn edge_marks(e: &REdge) -> String {
+    let mut s = String::new();
+    if e.weak {
+        s.push_str(" (weak)");
+    }
+    if e.highlight {
+        s.push_str(" (chain)");
+    }
+    s
 }
 
 /// Escape a record field for DOT: `{}|<>"\` and spaces at the ends matter there.
@@ -745,6 +773,7 @@ const C_TEXT: &str = "#1a1a1a";
 const C_MUTED: &str = "#6b7280";
 const C_EDGE: &str = "#2d3748";
 const C_WEAK: &str = "#4a5568";
+const C_PATH: &str = "#d35400";
 const C_GREY: &str = "#a0a0a0";
 const C_RED: &str = "#c62828";
 const C_FRAME_HEAD: &str = "#e9ecf1";
@@ -882,6 +911,7 @@ struct Arrow {
     row: usize,
     to: Option<usize>, // box index
     weak: bool,
+    highlight: bool,
     grey: bool,
     route: Route,
 }
@@ -1146,6 +1176,7 @@ fn heap_svg(g: &HeapGraph) -> String {
             row,
             to: tb,
             weak: e.weak,
+            highlight: e.highlight,
             grey,
             route,
         });
@@ -1175,6 +1206,7 @@ fn heap_svg(g: &HeapGraph) -> String {
         head: (f64, f64, f64, f64),
         color: &'static str,
         dashed: bool,
+        thick: bool,
         question: Option<(f64, f64)>,
     }
     let mut drawn: Vec<Drawn> = Vec::new();
@@ -1190,6 +1222,8 @@ fn heap_svg(g: &HeapGraph) -> String {
         let (sx, sy) = (s.right() - PTR / 2.0, s.row_y(a.row));
         let color = if a.grey {
             C_GREY
+        } else if a.highlight {
+            C_PATH
         } else if a.weak {
             C_WEAK
         } else {
@@ -1201,12 +1235,18 @@ fn heap_svg(g: &HeapGraph) -> String {
                 let ty = t.y + HEAD / 2.0;
                 let tx = t.x;
                 let ex = tx - ARROW_L * 0.8;
-                let dx = ((ex - sx) * 0.5).max(12.0);
-                let d = format!(
-                    "M{} {}C{} {} {} {} {} {}",
-                    n(sx),
-                    n(sy),
-                    n(sx + dx),
+                // Straight out to the right edge of the source's column (wider boxes
+                // above or below it are not crossed), then a curve into the target.
+                let cx = (col_x[s.col] + col_w[s.col]).max(sx).min(ex);
+                let dx = ((ex - cx) * 0.5).max(12.0);
+                let mut d = format!("M{} {}", n(sx), n(sy));
+                if cx - sx > 0.5 {
+                    let _ = write!(d, "H{}", n(cx));
+                }
+                let _ = write!(
+                    d,
+                    "C{} {} {} {} {} {}",
+                    n(cx + dx),
                     n(sy),
                     n(ex - dx),
                     n(ty),
@@ -1218,6 +1258,7 @@ fn heap_svg(g: &HeapGraph) -> String {
                     head: (tx, ty, 1.0, 0.0),
                     color,
                     dashed: a.weak,
+                    thick: a.highlight,
                     question: None,
                 }
             }
@@ -1233,6 +1274,7 @@ fn heap_svg(g: &HeapGraph) -> String {
                     head: (tip, ty, -1.0, 0.0),
                     color,
                     dashed: a.weak,
+                    thick: a.highlight,
                     question: None,
                 }
             }
@@ -1258,6 +1300,7 @@ fn heap_svg(g: &HeapGraph) -> String {
                     head: (tip, ty, -1.0, 0.0),
                     color,
                     dashed: a.weak,
+                    thick: a.highlight,
                     question: None,
                 }
             }
@@ -1269,6 +1312,7 @@ fn heap_svg(g: &HeapGraph) -> String {
                     head: (end, sy, 1.0, 0.0),
                     color: C_MUTED,
                     dashed: a.weak,
+                    thick: a.highlight,
                     question: Some((end + 3.0, sy)),
                 }
             }
@@ -1293,6 +1337,9 @@ fn heap_svg(g: &HeapGraph) -> String {
     }
     if arrows.iter().any(|a| a.weak) {
         legend.push(LegendItem::Weak);
+    }
+    if arrows.iter().any(|a| a.highlight) {
+        legend.push(LegendItem::Path);
     }
     if arrows.iter().any(|a| a.to.is_none()) {
         legend.push(LegendItem::Missing);
@@ -1370,15 +1417,21 @@ fn heap_svg(g: &HeapGraph) -> String {
     for b in &boxes {
         draw_box(&mut out, b);
     }
-    for d in &drawn {
+    // Highlighted arrows last, on top of the others.
+    for d in drawn
+        .iter()
+        .filter(|d| !d.thick)
+        .chain(drawn.iter().filter(|d| d.thick))
+    {
         let dash = if d.dashed {
             " stroke-dasharray=\"5 3\""
         } else {
             ""
         };
+        let width = if d.thick { "2.6" } else { "1.4" };
         let _ = writeln!(
             out,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.4\"{dash}/>",
+            "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"{dash}/>",
             d.d, d.color
         );
         arrowhead(&mut out, d.head.0, d.head.1, d.head.2, d.head.3, d.color);
@@ -1654,6 +1707,7 @@ enum LegendItem {
     GcRefs,
     Freed,
     Weak,
+    Path,
     Missing,
 }
 
@@ -1665,6 +1719,7 @@ impl LegendItem {
             LegendItem::GcRefs => "references from outside the set being collected",
             LegendItem::Freed => "just deallocated",
             LegendItem::Weak => "weak reference (does not count)",
+            LegendItem::Path => "back-reference chain",
             LegendItem::Missing => "refers to an object not drawn",
         }
     }
@@ -1747,12 +1802,13 @@ fn draw_legend(out: &mut String, lines: &[Vec<LegendItem>], x0: f64, y0: f64) {
                         n(cy - 7.0)
                     );
                 }
-                LegendItem::Weak | LegendItem::Missing => {
-                    let color = if it == LegendItem::Weak {
-                        C_WEAK
-                    } else {
-                        C_MUTED
+                LegendItem::Weak | LegendItem::Path | LegendItem::Missing => {
+                    let color = match it {
+                        LegendItem::Weak => C_WEAK,
+                        LegendItem::Path => C_PATH,
+                        _ => C_MUTED,
                     };
+                    let width = if it == LegendItem::Path { "2.6" } else { "1.4" };
                     let dash = if it == LegendItem::Weak {
                         " stroke-dasharray=\"5 3\""
                     } else {
@@ -1760,7 +1816,7 @@ fn draw_legend(out: &mut String, lines: &[Vec<LegendItem>], x0: f64, y0: f64) {
                     };
                     let _ = writeln!(
                         out,
-                        "<path d=\"M{} {}H{}\" stroke=\"{color}\" stroke-width=\"1.4\"{dash}/>",
+                        "<path d=\"M{} {}H{}\" stroke=\"{color}\" stroke-width=\"{width}\"{dash}/>",
                         n(x),
                         n(cy),
                         n(x + 18.0)
@@ -2616,6 +2672,7 @@ mod tests {
                     from: EdgeFrom::Var { frame: fi, var: vi },
                     to: *k,
                     weak: false,
+                    highlight: false,
                 });
             }
         }
@@ -2629,6 +2686,7 @@ mod tests {
                         },
                         to: *t,
                         weak: false,
+                        highlight: false,
                     });
                 }
             }
@@ -3201,6 +3259,7 @@ mod tests {
                     from,
                     to: key(&mut r),
                     weak: r.below(2) == 0,
+                    highlight: r.below(3) == 0,
                 });
             }
             let svg = g.to_svg();
