@@ -765,6 +765,9 @@ const VGAP: f64 = 24.0; // between boxes in a column
 const FGAP: f64 = 16.0; // between frames
 const CGAP: f64 = 64.0; // between columns, before channels
 const CHAN: f64 = 8.0; // between channels of back arrows
+const WRAP_AT: f64 = 960.0; // a picture wider than this continues in a band below
+const BAND_INDENT: f64 = 40.0; // where a continuation band starts, leaving room to enter it
+const MAX_CROSSING: usize = 3; // arrows allowed between the two bands of a split picture
 const BADGE_FS: f64 = 10.5;
 const BADGE_CW: f64 = 6.4;
 const BADGE_H: f64 = 16.0;
@@ -902,6 +905,16 @@ enum Route {
     /// To an earlier column: out right, along a free lane, down the channel right of the
     /// target's column, into its right side.
     Back { xs_k: usize, xt_k: usize, lane: f64 },
+    /// To a box in the next or previous band: out to the channel right of the source,
+    /// along a lane in the corridor between the bands, then into the target's left side
+    /// (`entry`: an x left of it) going down, or its right side (channel `xt_k`) going up.
+    Cross {
+        xs_k: usize,
+        lane: f64,
+        down: bool,
+        xt_k: usize,
+        entry: f64,
+    },
     /// To an object not in the picture: a short stub with a question mark.
     Missing,
 }
@@ -1128,6 +1141,53 @@ fn heap_svg(g: &HeapGraph) -> String {
         }
     }
 
+    // ---- bands: a picture too wide for a page continues below itself ----
+    let mut col_w: Vec<f64> = vec![0.0; ncols];
+    for b in &boxes {
+        col_w[b.col] = col_w[b.col].max(b.w);
+    }
+    let links: Vec<(usize, usize, bool)> = r
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let (sb, _) = src_box(e.src);
+            e.to.map(|t| (boxes[sb].col, boxes[nf + t].col, boxes[sb].is_frame))
+        })
+        .collect();
+    let band = split_bands(&col_w, &links);
+    let nbands = band.iter().copied().max().unwrap_or(0) + 1;
+    // Arrows between bands, per corridor (the corridor above band b, b >= 1).
+    let mut crossing = vec![0usize; nbands];
+    for &(cs, ct, _) in &links {
+        if band[cs] != band[ct] {
+            crossing[band[cs].max(band[ct])] += 1;
+        }
+    }
+    // Each band below the first starts under everything above it, after its corridor.
+    let mut corridor_top = vec![0.0f64; nbands];
+    for bb in 1..nbands {
+        let above = boxes
+            .iter()
+            .filter(|b| band[b.col] < bb)
+            .map(Bx::bottom)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let top = boxes
+            .iter()
+            .filter(|b| band[b.col] == bb)
+            .map(|b| b.y)
+            .fold(f64::INFINITY, f64::min);
+        if !(above.is_finite() && top.is_finite()) {
+            continue;
+        }
+        corridor_top[bb] = above + 14.0;
+        let start = corridor_top[bb] + 12.0 + 10.0 * crossing[bb] as f64 + 14.0;
+        for b in boxes.iter_mut().filter(|b| band[b.col] == bb) {
+            b.y += start - top;
+        }
+    }
+    let mut lane_used = vec![0usize; nbands];
+    let mut entries = vec![0usize; ncols];
+
     // ---- arrows and their routes; back arrows get channels and lanes ----
     let mut chan_count: Vec<usize> = vec![0; ncols];
     let mut blocked: Vec<Vec<(f64, f64)>> = vec![Vec::new(); ncols];
@@ -1135,6 +1195,14 @@ fn heap_svg(g: &HeapGraph) -> String {
         for &bi in list {
             let b = &boxes[bi];
             blocked[c].push((b.y - 6.0, b.bottom() + 6.0));
+        }
+        // A lane stays inside its own band.
+        let bb = band[c];
+        if bb + 1 < nbands {
+            blocked[c].push((corridor_top[bb + 1] - 8.0, f64::INFINITY));
+        }
+        if bb > 0 {
+            blocked[c].push((f64::NEG_INFINITY, corridor_top[bb] + 8.0));
         }
     }
     let mut arrows: Vec<Arrow> = Vec::new();
@@ -1146,7 +1214,29 @@ fn heap_svg(g: &HeapGraph) -> String {
             None => Route::Missing,
             Some(t) => {
                 let (cs, ct) = (boxes[sb].col, boxes[t].col);
-                if boxes[sb].is_frame || ct > cs {
+                if band[cs] != band[ct] {
+                    let down = band[ct] > band[cs];
+                    let corridor = band[cs].max(band[ct]);
+                    let lane = corridor_top[corridor] + 12.0 + 10.0 * lane_used[corridor] as f64;
+                    lane_used[corridor] += 1;
+                    let xs_k = chan_count[cs];
+                    chan_count[cs] += 1;
+                    let (mut xt_k, mut entry) = (0, 0.0);
+                    if down {
+                        entry = (14.0 + 7.0 * entries[ct] as f64).min(BAND_INDENT - 4.0);
+                        entries[ct] += 1;
+                    } else {
+                        xt_k = chan_count[ct];
+                        chan_count[ct] += 1;
+                    }
+                    Route::Cross {
+                        xs_k,
+                        lane,
+                        down,
+                        xt_k,
+                        entry,
+                    }
+                } else if boxes[sb].is_frame || ct > cs {
                     Route::Forward
                 } else if ct == cs {
                     let k = chan_count[cs];
@@ -1183,13 +1273,12 @@ fn heap_svg(g: &HeapGraph) -> String {
     }
 
     // ---- horizontal placement ----
-    let mut col_w: Vec<f64> = vec![0.0; ncols];
-    for b in &boxes {
-        col_w[b.col] = col_w[b.col].max(b.w);
-    }
     let mut col_x: Vec<f64> = vec![0.0; ncols];
     let mut x = 0.0;
     for c in 0..ncols {
+        if c > 0 && band[c] != band[c - 1] {
+            x = BAND_INDENT;
+        }
         col_x[c] = x;
         if col_w[c] > 0.0 {
             x += col_w[c] + CGAP + CHAN * chan_count[c] as f64;
@@ -1298,6 +1387,44 @@ fn heap_svg(g: &HeapGraph) -> String {
                 Drawn {
                     d: rounded_path(&pts, 7.0),
                     head: (tip, ty, -1.0, 0.0),
+                    color,
+                    dashed: a.weak,
+                    thick: a.highlight,
+                    question: None,
+                }
+            }
+            (
+                Route::Cross {
+                    xs_k,
+                    lane,
+                    down,
+                    xt_k,
+                    entry,
+                },
+                Some(t),
+            ) => {
+                let t = &boxes[t];
+                let xs = chan_x(s.col, *xs_k);
+                let ty = t.y + HEAD / 2.0;
+                let (xe, tip, end, dir) = if *down {
+                    let tip = t.x;
+                    (tip - entry, tip, tip - ARROW_L * 0.8, 1.0)
+                } else {
+                    let tip = t.right();
+                    (chan_x(t.col, *xt_k), tip, tip + ARROW_L * 0.8, -1.0)
+                };
+                let pts = [
+                    (sx, sy),
+                    (xs, sy),
+                    (xs, *lane),
+                    (xe, *lane),
+                    (xe, ty),
+                    (end, ty),
+                ];
+                maxx = maxx.max(xs).max(xe);
+                Drawn {
+                    d: rounded_path(&pts, 7.0),
+                    head: (tip, ty, dir, 0.0),
                     color,
                     dashed: a.weak,
                     thick: a.highlight,
@@ -1464,6 +1591,95 @@ fn heap_svg(g: &HeapGraph) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Which band each column goes in. One band, unless the columns (with the channels their
+/// same-column and back arrows will need) are wider than [`WRAP_AT`]: then the columns are
+/// split in two bands, the second drawn below the first, where the split leaves both bands
+/// within [`WRAP_AT`] and the fewest arrows crossing between them (at most
+/// [`MAX_CROSSING`]). If no such split exists, each band takes as many columns as fit
+/// (a long chain), provided every arrow joins neighbouring bands and at most
+/// [`MAX_CROSSING`] cross each boundary; otherwise the picture stays whole, and wide.
+/// `links` are the arrows as (source column, target column, from a frame).
+fn split_bands(col_w: &[f64], links: &[(usize, usize, bool)]) -> Vec<usize> {
+    let n = col_w.len();
+    let mut chans = vec![0usize; n];
+    for &(cs, ct, frame) in links {
+        if !frame && ct <= cs {
+            chans[cs] += 1;
+            if ct < cs {
+                chans[ct] += 1;
+            }
+        }
+    }
+    // A column's share of the width: its box, its channels, the gap after it.
+    let step = |c: usize| {
+        if col_w[c] > 0.0 {
+            col_w[c] + CGAP + CHAN * chans[c] as f64
+        } else {
+            0.0
+        }
+    };
+    let width = |cols: std::ops::Range<usize>, start: f64| {
+        start + cols.map(step).sum::<f64>() - CGAP + 14.0
+    };
+    let one = vec![0; n];
+    if n < 3 || width(0..n, 0.0) <= WRAP_AT {
+        return one;
+    }
+    // Split before column k: the first band keeps the frames and a column of objects.
+    let mut best: Option<(usize, f64, usize)> = None; // (crossing, widest, k)
+    for k in 2..n {
+        let widest = width(0..k, 0.0).max(width(k..n, BAND_INDENT));
+        if widest > WRAP_AT {
+            continue;
+        }
+        let crossing = links
+            .iter()
+            .filter(|&&(cs, ct, _)| (cs < k) != (ct < k))
+            .count();
+        if crossing > MAX_CROSSING {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((c, w, _)) => crossing < c || (crossing == c && widest < w),
+        };
+        if better {
+            best = Some((crossing, widest, k));
+        }
+    }
+    if let Some((_, _, k)) = best {
+        return (0..n).map(|c| usize::from(c >= k)).collect();
+    }
+    // More than two bands (a long chain): as many columns in each as fit, provided every
+    // arrow joins neighbouring bands and few cross each boundary.
+    let mut band: Vec<usize> = vec![0; n];
+    let (mut b, mut start) = (0usize, 0);
+    for (c, slot) in band.iter_mut().enumerate() {
+        let least = if b == 0 { 2 } else { 1 };
+        let indent = if b == 0 { 0.0 } else { BAND_INDENT };
+        if c - start >= least && width(start..c + 1, indent) > WRAP_AT {
+            b += 1;
+            start = c;
+        }
+        *slot = b;
+    }
+    let neighbours = links
+        .iter()
+        .all(|&(cs, ct, _)| band[cs].abs_diff(band[ct]) <= 1);
+    let few = (1..=b).all(|bb| {
+        links
+            .iter()
+            .filter(|&&(cs, ct, _)| band[cs].max(band[ct]) == bb && band[cs] != band[ct])
+            .count()
+            <= MAX_CROSSING
+    });
+    if neighbours && few {
+        band
+    } else {
+        one
+    }
 }
 
 /// A lane (a y) for a back arrow across columns whose boxes and lanes are `blocked`:
@@ -2942,6 +3158,87 @@ mod tests {
         assert!(svg.contains(">cycle</text>"));
     }
 
+    /// The outlines of the boxes (frames and objects) an SVG draws.
+    fn box_outlines(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+        let attr = |line: &str, name: &str| -> f64 {
+            let key = format!(" {name}=\"");
+            let at = line.find(&key).expect("attribute") + key.len();
+            line[at..]
+                .split('"')
+                .next()
+                .unwrap_or("")
+                .parse()
+                .expect("number")
+        };
+        svg.lines()
+            .filter(|l| l.starts_with("<rect ") && l.contains(" rx=\"3\" fill=\"none\""))
+            .map(|l| {
+                (
+                    attr(l, "x"),
+                    attr(l, "y"),
+                    attr(l, "width"),
+                    attr(l, "height"),
+                )
+            })
+            .collect()
+    }
+
+    /// No two boxes of a picture overlap.
+    fn check_no_overlap(svg: &str) {
+        let boxes = box_outlines(svg);
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let apart =
+                    a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+                assert!(apart, "boxes overlap: {a:?} and {b:?}");
+            }
+        }
+    }
+
+    /// `head` -> o1 -> o2 -> ... -> o7, each box wide: one row would be far too wide.
+    fn long_chain() -> HeapGraph {
+        let n = 7u64;
+        let mut g = HeapGraph {
+            frames: vec![FrameView {
+                name: "Global frame".into(),
+                vars: vec![("head".into(), 16)],
+            }],
+            ..HeapGraph::default()
+        };
+        for i in 1..=n {
+            let next = (i < n).then_some((i + 1) * 16);
+            g.objects.push(obj(
+                i * 16,
+                "SomewhatLongTypeName",
+                "a label of some length",
+                1,
+                vec![(".next", next)],
+            ));
+        }
+        edges_of(&mut g);
+        g
+    }
+
+    #[test]
+    fn a_long_chain_continues_below_itself() {
+        let g = long_chain();
+        let before = g.describe();
+        let svg = g.to_svg();
+        check_inline(&svg);
+        check_no_overlap(&svg);
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .expect("width");
+        assert!(width <= WRAP_AT + 2.0 * 14.0, "width {width}");
+        // Two bands: some box starts well below the first band's boxes.
+        let ys: Vec<f64> = box_outlines(&svg).iter().map(|b| b.1).collect();
+        assert!(ys.iter().any(|&y| y > 100.0), "{ys:?}");
+        assert_eq!(g.describe(), before, "wrapping changes only the drawing");
+    }
+
     #[test]
     fn user_cycle_texts() {
         let g = user_cycle(false);
@@ -3264,6 +3561,7 @@ mod tests {
             }
             let svg = g.to_svg();
             check_inline(&svg);
+            check_no_overlap(&svg);
             assert_eq!(svg, g.to_svg());
             let _ = g.to_dot();
             let d = g.describe();
@@ -3284,6 +3582,7 @@ mod tests {
             dir.join("user_cycle_deleted.svg"),
             user_cycle(true).to_svg(),
         );
+        let _ = std::fs::write(dir.join("long_chain.svg"), long_chain().to_svg());
         let _ = std::fs::write(dir.join("plot.svg"), sample_plot().to_svg());
         let _ = std::fs::write(dir.join("arenas.svg"), sample_arenas().to_svg());
     }
