@@ -9,6 +9,8 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use pyheap::prelude::*;
 
+mod support;
+
 /// `items = list(range(1000))`, `lookup = set(items)`.
 fn heap_with_containers() -> Heap {
     let mut py = Heap::new();
@@ -22,23 +24,20 @@ fn heap_with_containers() -> Heap {
     py
 }
 
-/// The same six lookups in the real python3, with `timeit` (skipped if python3 is missing).
-fn python3_side() {
-    let script = "import timeit\nitems = list(range(1000))\nlookup = set(items)\n\
-for c in ('items', 'lookup'):\n    for x in (0, 999, 1000):\n        \
-n, t = timeit.Timer(f'{x} in {c}', globals=globals()).autorange()\n        \
-print(f'python3: {x} in {c}: {t / n * 1e9:.1f} ns')\n";
-    match std::process::Command::new("python3")
-        .args(["-I", "-c", script])
-        .output()
-    {
-        Ok(out) => print!("{}", String::from_utf8_lossy(&out.stdout)),
-        Err(_) => println!("python3 not found: only the model is timed"),
-    }
-}
-
 fn membership(c: &mut Criterion) {
-    python3_side();
+    // The same six lookups in the real python3 (timeit).
+    support::python3_timeit(
+        "contains",
+        "items = list(range(1000))\nlookup = set(items)\n",
+        &[
+            ("list/0 in items", "0 in items"),
+            ("list/999 in items", "999 in items"),
+            ("list/1000 in items", "1000 in items"),
+            ("set/0 in lookup", "0 in lookup"),
+            ("set/999 in lookup", "999 in lookup"),
+            ("set/1000 in lookup", "1000 in lookup"),
+        ],
+    );
     let mut group = c.benchmark_group("contains");
     let mut py = heap_with_containers();
     for container in ["items", "lookup"] {

@@ -8,9 +8,19 @@
 
 use std::process::Command;
 
+/// Whether this run times anything: `cargo bench` passes `--bench`; `cargo test --benches`
+/// does not (criterion then runs each bench once, as a test), and `--list` only lists.
+pub fn timing() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--list")
+}
+
 /// Time each `(label, statement)` in python3 after `setup`; print one line per statement
 /// (`python3: <group>/<label>: 12.3 ns`). Prints why if python3 is missing or fails.
 pub fn python3_timeit(group: &str, setup: &str, stmts: &[(&str, &str)]) {
+    if !timing() {
+        return;
+    }
     let mut script = String::from("import timeit\n");
     script.push_str(&format!("setup = {setup:?}\n"));
     script.push_str("g = {}\nexec(setup, g)\n");
@@ -25,8 +35,11 @@ pub fn python3_timeit(group: &str, setup: &str, stmts: &[(&str, &str)]) {
     run(&script);
 }
 
-/// Run a python3 script and print its output (or why it did not run).
+/// Run a python3 script and print its output (or why it did not run); only when timing.
 pub fn run(script: &str) {
+    if !timing() {
+        return;
+    }
     match Command::new("python3").args(["-I", "-c", script]).output() {
         Ok(out) if out.status.success() => print!("{}", String::from_utf8_lossy(&out.stdout)),
         Ok(out) => println!(
