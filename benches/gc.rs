@@ -52,7 +52,10 @@ enum Timed {
 struct Case {
     name: &'static str,
     timed: Timed,
-    /// Builds the shape on a fresh model heap with N objects (the collector disabled).
+    /// Untimed in every mode: defines what `build` uses (only `gc_auto` needs it apart).
+    setup: fn(&mut Heap) -> Result<()>,
+    /// Builds the shape on a fresh model heap with N objects (the collector disabled,
+    /// except in `gc_auto`, which times this).
     build: fn(&mut Heap, usize) -> Result<()>,
     /// The same shape in Python; `N` is defined, the collector is disabled, and for
     /// `Timed::Auto` the script does its own timing and counting (see `python_script`).
@@ -316,6 +319,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_full/pairs_slots",
         timed: Timed::Full,
+        setup: |_| Ok(()),
         build: pairs_slots,
         python: PAIRS_SLOTS_PY,
         expected: |n| n / 2 * 2,
@@ -325,6 +329,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_full/pairs_dict",
         timed: Timed::Full,
+        setup: |_| Ok(()),
         build: pairs_dict,
         python: PAIRS_DICT_PY,
         expected: |n| n / 2 * 2,
@@ -334,6 +339,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_full/ring",
         timed: Timed::Full,
+        setup: |_| Ok(()),
         build: ring,
         python: RING_PY,
         expected: |n| n,
@@ -343,6 +349,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_full/ring_shuffled",
         timed: Timed::Full,
+        setup: |_| Ok(()),
         build: ring_shuffled,
         python: RING_SHUFFLED_PY,
         expected: |n| n,
@@ -352,6 +359,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_full/reachable_chain",
         timed: Timed::Full,
+        setup: |_| Ok(()),
         build: reachable_chain,
         python: REACHABLE_CHAIN_PY,
         expected: |_| 0,
@@ -361,6 +369,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_full/reachable_lists",
         timed: Timed::Full,
+        setup: |_| Ok(()),
         build: reachable_lists,
         python: REACHABLE_LISTS_PY,
         expected: |_| 0,
@@ -370,6 +379,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_full/weak_pairs",
         timed: Timed::Full,
+        setup: |_| Ok(()),
         build: weak_pairs,
         python: WEAK_PAIRS_PY,
         expected: |n| n / 2 * 2,
@@ -379,7 +389,8 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_auto/pairs_700_10_10",
         timed: Timed::Auto,
-        build: pairs_slots,
+        setup: |py| define_pairs(py, true, false),
+        build: |py, n| make_pairs(py, n / 2),
         python: PAIRS_SLOTS_PY,
         expected: |n| n / 2 * 2,
         objects: |n| (n / 2 * 2).to_string(),
@@ -388,6 +399,7 @@ const CASES: &[Case] = &[
     Case {
         name: "gc_young/gen0_with_1m_old",
         timed: Timed::Young,
+        setup: |_| Ok(()),
         build: gen0_with_old,
         python: GEN0_WITH_OLD_PY,
         expected: |_| 2 * YOUNG_PAIRS,
@@ -409,6 +421,7 @@ fn fail(msg: String) -> Error {
 fn model_round(case: &Case, n: usize) -> Result<(f64, usize)> {
     let mut py = Heap::new();
     py.gc_disable();
+    (case.setup)(&mut py)?;
     match case.timed {
         Timed::Full | Timed::Young => {
             (case.build)(&mut py, n)?;
