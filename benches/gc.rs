@@ -323,7 +323,7 @@ const CASES: &[Case] = &[
         build: pairs_slots,
         python: PAIRS_SLOTS_PY,
         expected: |n| n / 2 * 2,
-        objects: |n| (n / 2 * 2).to_string(),
+        objects: |n| thousands(n / 2 * 2),
         target: Some(0.35),
     },
     Case {
@@ -333,7 +333,7 @@ const CASES: &[Case] = &[
         build: pairs_dict,
         python: PAIRS_DICT_PY,
         expected: |n| n / 2 * 2,
-        objects: |n| (n / 2 * 2).to_string(),
+        objects: |n| thousands(n / 2 * 2),
         target: Some(0.35),
     },
     Case {
@@ -343,7 +343,7 @@ const CASES: &[Case] = &[
         build: ring,
         python: RING_PY,
         expected: |n| n,
-        objects: |n| n.to_string(),
+        objects: |n| thousands(n),
         target: Some(0.35),
     },
     Case {
@@ -353,7 +353,7 @@ const CASES: &[Case] = &[
         build: ring_shuffled,
         python: RING_SHUFFLED_PY,
         expected: |n| n,
-        objects: |n| n.to_string(),
+        objects: |n| thousands(n),
         target: Some(0.6),
     },
     Case {
@@ -363,7 +363,7 @@ const CASES: &[Case] = &[
         build: reachable_chain,
         python: REACHABLE_CHAIN_PY,
         expected: |_| 0,
-        objects: |n| n.to_string(),
+        objects: |n| thousands(n),
         target: Some(0.33),
     },
     Case {
@@ -373,7 +373,7 @@ const CASES: &[Case] = &[
         build: reachable_lists,
         python: REACHABLE_LISTS_PY,
         expected: |_| 0,
-        objects: |n| n.to_string(),
+        objects: |n| thousands(n),
         target: Some(0.33),
     },
     Case {
@@ -383,7 +383,13 @@ const CASES: &[Case] = &[
         build: weak_pairs,
         python: WEAK_PAIRS_PY,
         expected: |n| n / 2 * 2,
-        objects: |n| format!("{} + {} weakrefs", n / 2 * 2, n / 2 * 2),
+        objects: |n| {
+            format!(
+                "{} + {} weakrefs",
+                thousands(n / 2 * 2),
+                thousands(n / 2 * 2)
+            )
+        },
         target: Some(0.35),
     },
     Case {
@@ -393,7 +399,7 @@ const CASES: &[Case] = &[
         build: |py, n| make_pairs(py, n / 2),
         python: PAIRS_SLOTS_PY,
         expected: |n| n / 2 * 2,
-        objects: |n| (n / 2 * 2).to_string(),
+        objects: |n| thousands(n / 2 * 2),
         target: None,
     },
     Case {
@@ -403,7 +409,7 @@ const CASES: &[Case] = &[
         build: gen0_with_old,
         python: GEN0_WITH_OLD_PY,
         expected: |_| 2 * YOUNG_PAIRS,
-        objects: |n| format!("{} young, {} old", 2 * YOUNG_PAIRS, n + 1),
+        objects: |n| format!("{} young, {} old", 2 * YOUNG_PAIRS, thousands(n + 1)),
         target: None,
     },
 ];
