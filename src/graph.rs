@@ -141,7 +141,7 @@ impl Heap {
                     key: o.addr,
                     type_name: self.type_name(id).unwrap_or_default(),
                     label: self.short_label(id),
-                    refcnt: o.refcnt,
+                    refcnt: self.rc(id),
                     size: sizes::getsizeof(self, id),
                     fields: self
                         .picture_fields(id)
