@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
@@ -76,8 +75,10 @@ pub struct Heap {
     /// What the modeled program printed (`print`, `__del__` messages, weakref callbacks).
     pub(crate) stdout: String,
     pub(crate) cell_counter: usize,
-    /// Live separately allocated buffers (items arrays, keys tables) and their sizes.
-    buffers: FxHashMap<u64, usize>,
+    /// Bytes requested for the live separately allocated buffers (items arrays, keys
+    /// tables). Each buffer's own size is the allocator's record of its block, as in C,
+    /// where the owner knows its buffer's size and `free` needs only the pointer.
+    buffer_bytes: usize,
     /// Reused by deallocation: references still to release, and the objects being torn
     /// down (see [`Heap::dealloc`]).
     dealloc_refs: Vec<ObjId>,
@@ -151,7 +152,7 @@ impl Heap {
             work: Work::default(),
             stdout: String::new(),
             cell_counter: 0,
-            buffers: FxHashMap::default(),
+            buffer_bytes: 0,
             dealloc_refs: Vec::new(),
             dealloc_frames: Vec::new(),
         };
@@ -492,32 +493,36 @@ impl Heap {
         }
         let a = self.alloc.malloc(nbytes);
         self.tracer.on_alloc(a, nbytes, MemSource::Malloc);
-        self.buffers.insert(a, nbytes);
+        self.buffer_bytes += nbytes;
         a
     }
 
     /// The size requested for a live buffer from [`Heap::alloc_buffer`].
     pub(crate) fn buffer_size(&self, addr: u64) -> Option<usize> {
-        self.buffers.get(&addr).copied()
+        self.alloc.requested_size(addr)
     }
 
     /// Take back a block that a free list kept allocated (still traced, as CPython's free
     /// lists keep their blocks) as a live buffer of `nbytes`.
-    pub(crate) fn adopt_buffer(&mut self, addr: u64, nbytes: usize) {
-        self.buffers.insert(addr, nbytes);
+    pub(crate) fn adopt_buffer(&mut self, _addr: u64, nbytes: usize) {
+        self.buffer_bytes += nbytes;
     }
 
     /// Hand a live buffer over to a free list: it stays allocated (and traced), but no
     /// object owns it.
     pub(crate) fn forget_buffer(&mut self, addr: u64) {
-        self.buffers.remove(&addr);
+        self.buffer_bytes -= self.buffer_size(addr).unwrap_or(0);
     }
 
     /// Free a buffer from [`Heap::alloc_buffer`].
     pub(crate) fn free_buffer(&mut self, addr: u64) {
-        if addr != 0 && self.buffers.remove(&addr).is_some() {
+        if addr == 0 {
+            return;
+        }
+        // Only a live block can be freed: the allocator knows which are.
+        if let Some(n) = self.buffer_size(addr) {
+            self.buffer_bytes -= n;
             self.tracer.on_free(addr);
-            // The heap only frees buffers it allocated, once: checked by the map above.
             let _ = self.alloc.free(addr);
         }
     }
@@ -531,13 +536,13 @@ impl Heap {
             self.free_buffer(addr);
             return 0;
         }
-        if self.buffers.remove(&addr).is_none() {
+        let Some(old) = self.buffer_size(addr) else {
             return self.alloc_buffer(nbytes);
-        }
+        };
         self.tracer.on_free(addr);
         let new = self.alloc.realloc(addr, nbytes).unwrap_or(addr);
         self.tracer.on_alloc(new, nbytes, MemSource::Malloc);
-        self.buffers.insert(new, nbytes);
+        self.buffer_bytes = self.buffer_bytes - old + nbytes;
         new
     }
 
@@ -552,11 +557,7 @@ impl Heap {
             .filter(|o| !o.is_static)
             .map(|o| o.request)
             .sum();
-        (
-            objects,
-            self.buffers.values().sum(),
-            self.freelists.held_bytes(),
-        )
+        (objects, self.buffer_bytes, self.freelists.held_bytes())
     }
 
     /// The references the interpreter itself owns, outside any object: the module's

@@ -34,7 +34,7 @@
 //! - The model's snapshot is a Rust value, not heap objects: taking one does not change
 //!   `get_traced_memory()`, while 3.11's grows by the snapshot's tuples.
 
-use rustc_hash::FxHashMap;
+use foldhash::HashMap as FastMap;
 use std::collections::HashMap;
 use std::fmt;
 use std::panic::Location;
@@ -660,7 +660,7 @@ struct Entry {
 pub struct Tracer {
     tracing: bool,
     max_nframe: usize,
-    traces: FxHashMap<u64, Entry>,
+    traces: FastMap<u64, Entry>,
     current: usize,
     peak: usize,
     /// The statements running now, outermost first: the reader's lines.
@@ -676,7 +676,7 @@ impl Default for Tracer {
         Tracer {
             tracing: false,
             max_nframe: 1,
-            traces: FxHashMap::default(),
+            traces: FastMap::default(),
             current: 0,
             peak: 0,
             stack: Vec::new(),
