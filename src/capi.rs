@@ -132,7 +132,7 @@ impl Heap {
     /// The reference names a live object of this heap, at the address it was taken at.
     fn check_owned(&self, r: &OwnedRef) -> Result<()> {
         let o = self.get(r.id)?;
-        if o.addr != r.addr || o.refcnt < 1 {
+        if o.addr != r.addr || self.rc(r.id) < 1 {
             return Err(Error::Value(format!(
                 "a reference to the object at {:#x} that this heap did not give out \
                  (the slot now holds {})",

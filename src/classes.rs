@@ -9,10 +9,12 @@
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
-use crate::heap::Heap;
+use crate::heap::{Heap, Objects};
 use crate::layout::{self, Block, DictShape, SharedKeys};
 use crate::names::Body;
-use crate::object::{CachedKeys, ClassInfo, FunctionInfo, InstanceAttrs, Kind, ObjId, TypeTag};
+use crate::object::{
+    CachedKeys, ClassInfo, FunctionInfo, Header, InlineValues, InstanceAttrs, Kind, ObjId, TypeTag,
+};
 
 /// A class definition, built before it runs: `Class::new("Node").method(...)`.
 #[derive(Clone)]
@@ -226,18 +228,21 @@ impl Heap {
 
     /// `Cls(args)`: object_new then `__init__`.
     pub(crate) fn instantiate(&mut self, cls: ObjId, args: Vec<ObjId>) -> Result<ObjId> {
-        let (slots, cached_keys) = match &self.obj(cls).kind {
-            Kind::Type(c) => (c.slots.clone(), c.cached_keys.clone()),
-            _ => unreachable!("caller checked"),
-        };
-        let attrs = match &slots {
-            Some(s) => InstanceAttrs::Slots(
-                s.iter()
-                    .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
-                    .map(|n| (n.clone(), None))
-                    .collect(),
+        let (attrs, cached_keys, has_del) = match &self.obj(cls).kind {
+            Kind::Type(c) => (
+                match &c.slots {
+                    Some(s) => InstanceAttrs::Slots(
+                        s.iter()
+                            .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
+                            .map(|n| (n.clone(), None))
+                            .collect(),
+                    ),
+                    None => InstanceAttrs::Inline(InlineValues::new()),
+                },
+                c.cached_keys.clone(),
+                c.has_del,
             ),
-            None => InstanceAttrs::Inline(Vec::new()),
+            _ => unreachable!("caller checked"),
         };
         self.incref(cls);
         let inst = self.alloc(
@@ -248,6 +253,7 @@ impl Heap {
                 values_addr: 0,
             },
         );
+        self.head_mut(inst.index).set(Header::HAS_DEL, has_del);
         if let Some(keys) = cached_keys {
             // init_inline_values: `if (dk_usable > 1) dk_usable--`, then a values array of
             // `dk_nentries + dk_usable` slots: each instance created shrinks the next one's.
@@ -368,26 +374,14 @@ impl Heap {
     /// (`_PyObject_VisitInstanceAttributes`), clears (`_PyObject_ClearInstanceAttributes`)
     /// or frees them (`_PyObject_FreeInstanceAttributes`): the order of the class's shared
     /// keys, that is, the order in which any instance first set each name, not the order this
-    /// instance set them (which only its `__dict__` follows).
-    pub(crate) fn inline_values_in_key_order(
+    /// instance set them (which only its `__dict__` follows). Appended to `out`.
+    pub(crate) fn inline_values_in_key_order_into(
         &self,
         class: ObjId,
         vals: &[(Rc<str>, ObjId)],
-    ) -> Vec<ObjId> {
-        let keys: Vec<Rc<str>> = match &self.obj(class).kind {
-            Kind::Type(c) => c
-                .cached_keys
-                .as_ref()
-                .map(|k| k.borrow().names.clone())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let mut ordered: Vec<(usize, ObjId)> = vals
-            .iter()
-            .map(|(k, v)| (keys.iter().position(|c| c == k).unwrap_or(usize::MAX), *v))
-            .collect();
-        ordered.sort_by_key(|(i, _)| *i);
-        ordered.into_iter().map(|(_, v)| v).collect()
+        out: &mut impl Extend<ObjId>,
+    ) {
+        self.objs.inline_values_in_key_order_into(class, vals, out)
     }
 
     /// `o.__dict__` on an instance: materializes the dict from the inline values (3.11's
@@ -543,24 +537,26 @@ impl Heap {
                     Kind::Type(c) => c.cached_keys.clone(),
                     _ => None,
                 };
-                let stored = keys.is_some_and(|keys| {
+                // The name is shared with the keys (one string for every instance).
+                let stored = keys.and_then(|keys| {
                     let mut keys = keys.borrow_mut();
-                    if keys.names.iter().any(|k| &**k == attr) {
-                        true
+                    if let Some(k) = keys.names.iter().find(|k| &***k == attr) {
+                        Some(k.clone())
                     } else if keys.counts.insert_key().is_some() {
-                        keys.names.push(Rc::from(attr));
-                        true
+                        let k: Rc<str> = Rc::from(attr);
+                        keys.names.push(k.clone());
+                        Some(k)
                     } else {
-                        false
+                        None
                     }
                 });
-                if stored {
+                if let Some(name) = stored {
                     if let Kind::Instance {
                         attrs: InstanceAttrs::Inline(vals),
                         ..
                     } = &mut self.obj_mut(o).kind
                     {
-                        vals.push((Rc::from(attr), v));
+                        vals.push((name, v));
                     }
                     self.incref(v);
                     return Ok(());
@@ -731,16 +727,9 @@ impl Heap {
 
     /// Whether the class of an instance defines `__del__` and it has not run yet.
     pub(crate) fn needs_finalizer(&self, id: ObjId) -> bool {
-        let o = self.obj(id);
-        if o.gc.finalized {
-            return false;
-        }
-        match &o.kind {
-            Kind::Instance { class, .. } => {
-                matches!(&self.obj(*class).kind, Kind::Type(c) if c.has_del)
-            }
-            _ => false,
-        }
+        // HAS_DEL was set when the instance was made, from its class's `has_del`.
+        let h = self.head(id.index);
+        h.has(Header::HAS_DEL) && !h.has(Header::FINALIZED)
     }
 
     /// Run `__del__` on an object whose count the caller holds above zero. Errors are
@@ -775,7 +764,7 @@ impl Heap {
         let stop = locals
             .first()
             .and_then(|(_, v)| self.int_of(*v).ok())
-            .unwrap_or(0);
+            .map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX));
         // The modeled generator's code is `for i in range(n): yield i`: its fast locals are
         // the parameters and `i`, and its deepest stack is 3 (NULL, `range` and `n` before
         // the call), so 3.11's `co_framesize`, and `sys.getsizeof(gen)`, come from those.
@@ -820,8 +809,8 @@ impl Heap {
             return Ok(None);
         }
         if !started {
-            let range = self.alloc(TypeTag::Range, Kind::Range(0, stop, 1));
-            let iterator = self.alloc(TypeTag::Range, Kind::Range(0, stop, 1));
+            let range = self.alloc(TypeTag::Range, Kind::Range(0, stop.into(), 1));
+            let iterator = self.alloc(TypeTag::Range, Kind::Range(0, stop.into(), 1));
             self.decref(range);
             if let Kind::Generator { locals, .. } = &mut self.obj_mut(g).kind {
                 locals.push((Rc::from(ITERATOR), iterator));
@@ -841,7 +830,7 @@ impl Heap {
             }
             return Ok(None);
         }
-        let v = self.new_int(next);
+        let v = self.new_int(next.into());
         self.incref(v);
         let old = match &mut self.obj_mut(g).kind {
             Kind::Generator { next, locals, .. } => {
@@ -862,5 +851,57 @@ impl Heap {
             self.decref(old);
         }
         Ok(Some(v))
+    }
+}
+
+impl Objects {
+    /// Whether an instance's inline values are already in its class's key order (the
+    /// usual case: it set its attributes in the order the first instance did).
+    pub(crate) fn inline_in_key_order(&self, class: ObjId, vals: &[(Rc<str>, ObjId)]) -> bool {
+        match &self.obj(class).kind {
+            Kind::Type(c) => match c.cached_keys.as_ref() {
+                Some(keys) => {
+                    let keys = keys.borrow();
+                    vals.len() <= keys.names.len()
+                        && vals
+                            .iter()
+                            .zip(&keys.names)
+                            .all(|((k, _), n)| Rc::ptr_eq(k, n) || k == n)
+                }
+                None => true,
+            },
+            _ => true,
+        }
+    }
+
+    /// See [`Heap::inline_values_in_key_order_into`].
+    pub(crate) fn inline_values_in_key_order_into(
+        &self,
+        class: ObjId,
+        vals: &[(Rc<str>, ObjId)],
+        out: &mut impl Extend<ObjId>,
+    ) {
+        if self.inline_in_key_order(class, vals) {
+            out.extend(vals.iter().map(|(_, v)| *v));
+            return;
+        }
+        let Kind::Type(c) = &self.obj(class).kind else {
+            return;
+        };
+        let Some(keys) = c.cached_keys.as_ref() else {
+            return;
+        };
+        let keys = keys.borrow();
+        let mut ordered: Vec<(usize, ObjId)> = vals
+            .iter()
+            .map(|(k, v)| {
+                (
+                    keys.names.iter().position(|c| c == k).unwrap_or(usize::MAX),
+                    *v,
+                )
+            })
+            .collect();
+        ordered.sort_by_key(|(i, _)| *i);
+        out.extend(ordered.into_iter().map(|(_, v)| v));
     }
 }

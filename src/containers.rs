@@ -474,7 +474,7 @@ impl Heap {
                     shape.used += 1;
                 }
             }
-            if may_track && !self.obj(d).gc.tracked {
+            if may_track && !self.is_tracked(d) {
                 self.gc_track(d);
             }
             return Ok(());
@@ -547,7 +547,7 @@ impl Heap {
                 Kind::Dict { entries, .. } => std::mem::replace(&mut entries[i].1, v),
                 _ => unreachable!("checked above"),
             };
-            if may_track && !self.obj(d).gc.tracked {
+            if may_track && !self.is_tracked(d) {
                 self.gc_track(d);
             }
             self.decref(old);
@@ -572,7 +572,7 @@ impl Heap {
                     entries.push((k, v));
                     shape.used += 1;
                 }
-                if may_track && !self.obj(d).gc.tracked {
+                if may_track && !self.is_tracked(d) {
                     self.gc_track(d);
                 }
                 return Ok(());
@@ -602,7 +602,7 @@ impl Heap {
             keys.counts.nentries += 1;
             keys.names.push(name);
         }
-        if may_track && !self.obj(d).gc.tracked {
+        if may_track && !self.is_tracked(d) {
             self.gc_track(d);
         }
         Ok(())

@@ -10,17 +10,23 @@
 //! (`handle_resurrected_objects`), and the remaining cycles are broken by clearing each
 //! object's references (`delete_garbage`), after which reference counting frees them.
 //!
-//! Generation lists are intrusive doubly linked lists through the object table (indices in
-//! each object's [`GcHead`]), so moving an object between lists is O(1) and the order of
-//! every list, hence the order finalizers run in, is CPython's.
+//! Generation lists are intrusive doubly linked lists through the object table's header
+//! array (indices in each object's header; a list's own head is a sentinel index, as
+//! CPython's lists are circular through a `PyGC_Head` sentinel), so moving an object
+//! between lists and merging two lists are O(1), and the order of every list, hence the
+//! order finalizers run in, is CPython's. Like `gc_list_size`, a list's length is counted
+//! by walking it, only where CPython counts it.
 
 use std::rc::Rc;
 
-use crate::error::{Error, Result};
-use crate::heap::Heap;
-use crate::object::{GcHead, InstanceAttrs, Kind, ObjId, TypeTag};
+use smallvec::SmallVec;
 
-const NIL: u32 = u32::MAX;
+use crate::error::{Error, Result};
+use crate::heap::{Heap, Objects};
+use crate::object::{Header, InstanceAttrs, Kind, ObjId, TypeTag};
+
+/// List `k`'s sentinel is the index `SENTINEL + k`: no object has an index that high.
+const SENTINEL: u32 = u32::MAX - 16;
 
 /// Number of generations (`NUM_GENERATIONS`).
 pub const NUM_GENERATIONS: usize = 3;
@@ -37,22 +43,27 @@ const NUM_LISTS: usize = 9;
 /// `gc.DEBUG_SAVEALL`: keep garbage in `gc.garbage` instead of freeing it.
 pub const DEBUG_SAVEALL: u32 = 1 << 5;
 
-/// An intrusive list head.
+/// An intrusive list's sentinel: its first and last objects (its own sentinel index when
+/// empty).
 #[derive(Clone, Copy, Debug)]
 struct List {
     head: u32,
     tail: u32,
-    len: usize,
 }
 
-impl Default for List {
-    fn default() -> Self {
+impl List {
+    fn empty(k: u8) -> List {
         List {
-            head: NIL,
-            tail: NIL,
-            len: 0,
+            head: SENTINEL + k as u32,
+            tail: SENTINEL + k as u32,
         }
     }
+}
+
+/// Whether a link is a list's sentinel rather than an object.
+#[inline]
+fn is_sentinel(i: u32) -> bool {
+    i >= SENTINEL
 }
 
 /// Per-generation statistics, as `gc.get_stats()` reports them.
@@ -286,12 +297,14 @@ pub struct GcState {
     /// While a pictured collection runs: the picture names' prefix.
     picture_prefix: Option<String>,
     log: Vec<CallbackInfo>,
+    /// Reused by `move_unreachable` for what each reachable object references.
+    scratch: Vec<ObjId>,
 }
 
 impl Default for GcState {
     fn default() -> Self {
         GcState {
-            lists: [List::default(); NUM_LISTS],
+            lists: std::array::from_fn(|k| List::empty(k as u8)),
             thresholds: [700, 10, 10],
             counts: [0; NUM_GENERATIONS],
             enabled: true,
@@ -306,6 +319,7 @@ impl Default for GcState {
             steps: None,
             picture_prefix: None,
             log: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 }
@@ -313,92 +327,113 @@ impl Default for GcState {
 impl Heap {
     // ----- intrusive lists ------------------------------------------------------------------
 
+    #[inline]
+    fn set_next(&mut self, node: u32, to: u32) {
+        if is_sentinel(node) {
+            self.gc.lists[(node - SENTINEL) as usize].head = to;
+        } else {
+            self.head_mut(node).next = to;
+        }
+    }
+
+    #[inline]
+    fn set_prev(&mut self, node: u32, to: u32) {
+        if is_sentinel(node) {
+            self.gc.lists[(node - SENTINEL) as usize].tail = to;
+        } else {
+            self.head_mut(node).prev = to;
+        }
+    }
+
+    /// `gc_list_append`
     fn gl_append(&mut self, list: u8, idx: u32) {
         let tail = self.gc.lists[list as usize].tail;
-        {
-            let h = self.gc_head_mut(idx);
-            h.prev = tail;
-            h.next = NIL;
-            h.generation = list;
-        }
-        if tail == NIL {
-            self.gc.lists[list as usize].head = idx;
-        } else {
-            self.gc_head_mut(tail).next = idx;
-        }
-        let l = &mut self.gc.lists[list as usize];
-        l.tail = idx;
-        l.len += 1;
+        let h = self.head_mut(idx);
+        h.prev = tail;
+        h.next = SENTINEL + list as u32;
+        self.set_next(tail, idx);
+        self.gc.lists[list as usize].tail = idx;
     }
 
+    /// `gc_list_remove`: the neighbours are enough, whichever list it is in.
     fn gl_remove(&mut self, idx: u32) {
-        let GcHead {
-            prev,
-            next,
-            generation: list,
-            ..
-        } = *self.gc_head(idx);
-        if prev == NIL {
-            self.gc.lists[list as usize].head = next;
-        } else {
-            self.gc_head_mut(prev).next = next;
-        }
-        if next == NIL {
-            self.gc.lists[list as usize].tail = prev;
-        } else {
-            self.gc_head_mut(next).prev = prev;
-        }
-        self.gc.lists[list as usize].len -= 1;
+        let Header { prev, next, .. } = *self.head(idx);
+        self.set_next(prev, next);
+        self.set_prev(next, prev);
     }
 
+    /// `gc_list_move`
     fn gl_move(&mut self, idx: u32, to: u8) {
         self.gl_remove(idx);
         self.gl_append(to, idx);
     }
 
-    /// `gc_list_merge(from, to)`: append all of `from` to the end of `to`.
+    /// `gc_list_merge(from, to)`: append all of `from` to the end of `to`, in O(1).
     fn gl_merge(&mut self, from: u8, to: u8) {
-        if from == to || self.gc.lists[from as usize].len == 0 {
+        if from == to || self.gl_is_empty(from) {
             return;
         }
-        let mut i = self.gc.lists[from as usize].head;
-        while i != NIL {
-            self.gc_head_mut(i).generation = to;
-            i = self.gc_head(i).next;
-        }
         let f = self.gc.lists[from as usize];
-        let t = self.gc.lists[to as usize];
-        if t.tail == NIL {
-            self.gc.lists[to as usize] = f;
-        } else {
-            self.gc_head_mut(t.tail).next = f.head;
-            self.gc_head_mut(f.head).prev = t.tail;
-            let l = &mut self.gc.lists[to as usize];
-            l.tail = f.tail;
-            l.len += f.len;
-        }
-        self.gc.lists[from as usize] = List::default();
+        let to_tail = self.gc.lists[to as usize].tail;
+        self.set_next(to_tail, f.head);
+        self.head_mut(f.head).prev = to_tail;
+        self.head_mut(f.tail).next = SENTINEL + to as u32;
+        self.gc.lists[to as usize].tail = f.tail;
+        self.gc.lists[from as usize] = List::empty(from);
     }
 
-    fn gl_indices(&self, list: u8) -> Vec<u32> {
-        let mut out = Vec::with_capacity(self.gc.lists[list as usize].len);
+    #[inline]
+    fn gl_is_empty(&self, list: u8) -> bool {
+        is_sentinel(self.gc.lists[list as usize].head)
+    }
+
+    /// The first object of a list, if any.
+    #[inline]
+    fn gl_first(&self, list: u8) -> Option<u32> {
+        let h = self.gc.lists[list as usize].head;
+        (!is_sentinel(h)).then_some(h)
+    }
+
+    /// `gc_list_size`: counted by walking, as CPython does.
+    fn gl_len(&self, list: u8) -> usize {
+        let mut n = 0;
         let mut i = self.gc.lists[list as usize].head;
-        while i != NIL {
+        while !is_sentinel(i) {
+            n += 1;
+            i = self.head(i).next;
+        }
+        n
+    }
+
+    /// The objects of a list, in order (for the observers: pictures, traces, `gc` queries).
+    fn gl_indices(&self, list: u8) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut i = self.gc.lists[list as usize].head;
+        while !is_sentinel(i) {
             out.push(i);
-            i = self.gc_head(i).next;
+            i = self.head(i).next;
         }
         out
+    }
+
+    /// The list a tracked object is in: follow the links to its list's sentinel.
+    fn gl_list_of(&self, idx: u32) -> u8 {
+        let mut i = idx;
+        while !is_sentinel(i) {
+            i = self.head(i).next;
+        }
+        (i - SENTINEL) as u8
     }
 
     // ----- tracking -------------------------------------------------------------------------
 
     /// `_PyObject_GC_TRACK`: append to generation 0.
     pub(crate) fn gc_track(&mut self, id: ObjId) {
-        let o = self.obj(id);
-        if o.gc.tracked || !o.tag.is_gc() || o.is_static {
+        let h = self.head(id.index);
+        if h.has(Header::TRACKED) || !h.has(Header::IS_GC) || h.has(Header::STATIC) {
             return;
         }
-        self.gc_head_mut(id.index).tracked = true;
+        self.head_mut(id.index).set(Header::TRACKED, true);
         self.gl_append(0, id.index);
     }
 
@@ -407,21 +442,24 @@ impl Heap {
     /// (`__main__.__dict__` is in generation 2 then).
     pub(crate) fn gc_track_old(&mut self, id: ObjId) {
         self.gc_track(id);
-        if self.obj(id).gc.tracked {
+        if self.head(id.index).has(Header::TRACKED) {
             self.gl_move(id.index, (NUM_GENERATIONS - 1) as u8);
         }
     }
 
     /// `_PyObject_GC_UNTRACK`
     pub(crate) fn gc_untrack(&mut self, id: ObjId) {
-        if !self.obj(id).gc.tracked {
+        if !self.head(id.index).has(Header::TRACKED) {
             return;
         }
         self.gl_remove(id.index);
-        let h = self.gc_head_mut(id.index);
-        h.tracked = false;
-        h.collecting = false;
-        h.unreachable = false;
+        self.head_mut(id.index).flags &=
+            !(Header::TRACKED | Header::COLLECTING | Header::UNREACHABLE);
+    }
+
+    /// Whether a live object is tracked (`_PyObject_GC_IS_TRACKED`).
+    pub(crate) fn is_tracked(&self, id: ObjId) -> bool {
+        self.head(id.index).has(Header::TRACKED)
     }
 
     /// `_PyObject_GC_Link`: a GC object was allocated. Counts it in generation 0, and runs
@@ -448,12 +486,12 @@ impl Heap {
 
     /// `_PyObject_GC_MAY_BE_TRACKED`: a GC object, and not a tuple that was untracked.
     pub(crate) fn may_be_tracked(&self, id: ObjId) -> bool {
-        let o = self.obj(id);
-        if !o.tag.is_gc() || o.is_static {
+        let h = self.head(id.index);
+        if !h.has(Header::IS_GC) || h.has(Header::STATIC) {
             return false;
         }
-        if o.tag == TypeTag::Tuple {
-            return o.gc.tracked;
+        if self.obj(id).tag == TypeTag::Tuple {
+            return h.has(Header::TRACKED);
         }
         true
     }
@@ -467,57 +505,15 @@ impl Heap {
         out
     }
 
-    pub(crate) fn visit(&self, id: ObjId, mut f: impl FnMut(ObjId)) {
-        let o = self.obj(id);
-        match &o.kind {
-            Kind::Tuple(items) => items.iter().for_each(|i| f(*i)),
-            Kind::List { items, .. } => items.iter().for_each(|i| f(*i)),
-            Kind::Set { items, .. } => items.iter().for_each(|i| f(*i)),
-            Kind::Dict { entries, .. } => {
-                for (k, v) in entries {
-                    f(*k);
-                    f(*v);
-                }
-            }
-            Kind::Instance { class, attrs, .. } => {
-                // subtype_traverse: the slots, the inline values or the dict, then the type.
-                match attrs {
-                    InstanceAttrs::Inline(vals) => self
-                        .inline_values_in_key_order(*class, vals)
-                        .into_iter()
-                        .for_each(&mut f),
-                    InstanceAttrs::Dict(d) => f(*d),
-                    InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(_, v)| *v).for_each(&mut f),
-                }
-                f(*class);
-            }
-            Kind::Type(c) => {
-                f(c.dict);
-                f(c.mro);
-                f(c.bases);
-            }
-            Kind::Function(func) => {
-                f(func.code);
-                f(func.globals);
-                if let Some(d) = func.dict {
-                    f(d);
-                }
-            }
-            Kind::Code { consts, .. } => consts.iter().for_each(|c| f(*c)),
-            Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
-                locals.iter().for_each(|(_, v)| f(*v))
-            }
-            Kind::WeakRef {
-                callback: Some(cb), ..
-            } => f(*cb),
-            Kind::GetSet { owner, .. } => f(*owner),
-            // method_traverse (a method has no tp_clear: clearing its instance breaks the cycle)
-            Kind::Method { func, self_ } => {
-                f(*func);
-                f(*self_);
-            }
-            _ => {}
-        }
+    pub(crate) fn visit(&self, id: ObjId, f: impl FnMut(ObjId)) {
+        self.objs.visit(id, f)
+    }
+
+    /// [`Heap::visit`] into a buffer (cleared first), for passes that change the heap while
+    /// they go through what an object references.
+    fn visit_into(&self, id: ObjId, out: &mut Vec<ObjId>) {
+        out.clear();
+        self.visit(id, |r| out.push(r));
     }
 
     /// `tp_clear`: drop the references that can form cycles. Tuples and descriptors have
@@ -528,18 +524,20 @@ impl Heap {
             self.dict_clear(id);
             return;
         }
-        let mut release: Vec<ObjId> = Vec::new();
-        let mut buffers = Vec::new();
+        // Most objects release a handful of references: no allocation for those.
+        let mut release: SmallVec<[ObjId; 8]> = SmallVec::new();
+        let mut buffer = 0;
         let mut weak_target = None;
         let empty = self.statics.empty_tuple;
-        let inline_order = match &self.obj(id).kind {
-            Kind::Instance {
-                class,
-                attrs: InstanceAttrs::Inline(vals),
-                ..
-            } => self.inline_values_in_key_order(*class, vals),
-            _ => Vec::new(),
-        };
+        if let Kind::Instance {
+            class,
+            attrs: InstanceAttrs::Inline(vals),
+            ..
+        } = &self.obj(id).kind
+        {
+            // _PyObject_ClearInstanceAttributes: in the class's shared-keys order.
+            self.inline_values_in_key_order_into(*class, vals, &mut release);
+        }
         match &mut self.obj_mut(id).kind {
             Kind::List {
                 items,
@@ -548,22 +546,19 @@ impl Heap {
             } => {
                 release.extend(items.drain(..).rev());
                 *allocated = 0;
-                buffers.push(std::mem::take(items_addr));
+                buffer = std::mem::take(items_addr);
             }
-            Kind::Set { items, .. } => release.append(items),
+            Kind::Set { items, .. } => release.extend(items.drain(..)),
             Kind::Instance { attrs, .. } => match attrs {
                 InstanceAttrs::Slots(sl) => {
                     release.extend(sl.iter_mut().filter_map(|(_, v)| v.take()))
                 }
-                InstanceAttrs::Inline(vals) => {
-                    // _PyObject_ClearInstanceAttributes: in the class's shared-keys order.
-                    vals.clear();
-                    release.extend(inline_order);
-                }
+                // Already in `release`, in key order.
+                InstanceAttrs::Inline(vals) => vals.clear(),
                 InstanceAttrs::Dict(d) => {
                     // Py_CLEAR(*dictptr): the instance goes back to having no attributes.
                     release.push(*d);
-                    *attrs = InstanceAttrs::Inline(Vec::new());
+                    *attrs = InstanceAttrs::Inline(Default::default());
                 }
             },
             Kind::Function(func) => {
@@ -597,9 +592,7 @@ impl Heap {
                 o.weakrefs.retain(|w| *w != id);
             }
         }
-        for b in buffers {
-            self.free_buffer(b);
-        }
+        self.free_buffer(buffer);
         for r in release {
             self.decref(r);
         }
@@ -610,27 +603,32 @@ impl Heap {
     // ANCHOR: subtract_refs
     /// `update_refs`: gc_refs = ob_refcnt for every object of the list; mark them collecting.
     fn update_refs(&mut self, list: u8) {
-        for i in self.gl_indices(list) {
-            let rc = self.obj(self.by_index(i)).refcnt;
-            let h = self.gc_head_mut(i);
-            h.gc_refs = rc;
-            h.collecting = true;
+        let mut i = self.gc.lists[list as usize].head;
+        while !is_sentinel(i) {
+            let h = self.head_mut(i);
+            h.gc_refs = h.refcnt;
+            h.flags |= Header::COLLECTING;
+            i = h.next;
         }
     }
 
     /// `subtract_refs`: for each reference from one collected object to another, subtract
     /// one. What remains counts references from outside the generation.
     fn subtract_refs(&mut self, list: u8) {
-        for i in self.gl_indices(list) {
+        let mut i = self.gc.lists[list as usize].head;
+        while !is_sentinel(i) {
             let id = self.by_index(i);
-            let mut targets = Vec::new();
-            self.visit(id, |r| targets.push(r));
-            for t in targets {
-                let o = self.obj(t);
-                if o.tag.is_gc() && o.gc.tracked && o.gc.collecting {
-                    self.gc_head_mut(t.index).gc_refs -= 1;
+            // The objects are read while their headers are written: two arrays.
+            let (objects, heads) = (&self.objs, &mut self.heads);
+            objects.visit(id, |r| {
+                // visit_decref: only objects of this collection (collecting implies a
+                // tracked GC object).
+                let h = &mut heads[r.index as usize];
+                if h.has(Header::COLLECTING) {
+                    h.gc_refs -= 1;
                 }
-            }
+            });
+            i = self.head(i).next;
         }
     }
 
@@ -642,53 +640,56 @@ impl Heap {
     /// was tentatively put there). An object with gc_refs == 0 is moved to `unreachable`
     /// for now; it may be moved back when a later reachable object references it.
     fn move_unreachable(&mut self, young: u8) {
+        let mut targets = std::mem::take(&mut self.gc.scratch);
         let mut cur = self.gc.lists[young as usize].head;
-        while cur != NIL {
-            let next = self.gc_head(cur).next;
-            let gc_refs = self.gc_head(cur).gc_refs;
-            let id = self.by_index(cur);
+        while !is_sentinel(cur) {
+            let Header { next, gc_refs, .. } = *self.head(cur);
             if gc_refs > 0 {
+                let id = self.by_index(cur);
                 self.trace_step(TraceStep::Reachable { id, gc_refs });
-                let mut targets = Vec::new();
-                self.visit(id, |r| targets.push(r));
-                for t in targets {
+                self.visit_into(id, &mut targets);
+                for &t in &targets {
                     self.visit_reachable(t, young, id);
                 }
-                self.gc_head_mut(cur).collecting = false;
+                self.head_mut(cur).set(Header::COLLECTING, false);
                 // Objects appended to `young` by visit_reachable come after `cur`.
-                cur = self.gc_head(cur).next;
+                cur = self.head(cur).next;
             } else {
-                self.trace_step(TraceStep::Tentative { id });
+                self.trace_step(TraceStep::Tentative {
+                    id: self.by_index(cur),
+                });
                 self.gl_move(cur, UNREACHABLE);
-                self.gc_head_mut(cur).unreachable = true;
+                self.head_mut(cur).set(Header::UNREACHABLE, true);
                 cur = next;
             }
         }
+        self.gc.scratch = targets;
     }
 
     /// `visit_reachable`: `by` was found reachable and refers to `t`.
     fn visit_reachable(&mut self, t: ObjId, young: u8, by: ObjId) {
-        let o = self.obj(t);
-        if !o.tag.is_gc() || !o.gc.tracked || !o.gc.collecting {
+        let h = *self.head(t.index);
+        if !h.has(Header::COLLECTING) {
             // Not in the generation being collected, or already scanned.
             return;
         }
-        if o.gc.unreachable {
+        if h.has(Header::UNREACHABLE) {
             // Tentatively unreachable: back to the end of young, to be scanned.
             self.trace_step(TraceStep::MovedBack { id: t, by });
             self.gl_move(t.index, young);
-            let h = self.gc_head_mut(t.index);
-            h.unreachable = false;
+            let h = self.head_mut(t.index);
+            h.set(Header::UNREACHABLE, false);
             h.gc_refs = 1;
-        } else if o.gc.gc_refs == 0 {
+        } else if h.gc_refs == 0 {
             // Not scanned yet: tell move_unreachable it is reachable.
             self.trace_step(TraceStep::MarkedReachable { id: t, by });
-            self.gc_head_mut(t.index).gc_refs = 1;
+            self.head_mut(t.index).gc_refs = 1;
         }
     }
 
     // ANCHOR_END: move_unreachable
 
+    #[inline]
     fn trace_step(&mut self, step: TraceStep) {
         if let Some(steps) = self.gc.steps.as_mut() {
             steps.push(step);
@@ -716,32 +717,39 @@ impl Heap {
 
     /// `untrack_tuples`: a surviving tuple that holds nothing trackable stops being tracked.
     fn untrack_tuples(&mut self, list: u8) {
-        for i in self.gl_indices(list) {
-            let id = self.by_index(i);
-            if let Kind::Tuple(items) = &self.obj(id).kind {
-                if items.iter().all(|x| !self.may_be_tracked(*x)) {
-                    self.gc_untrack(id);
+        let mut i = self.gc.lists[list as usize].head;
+        while !is_sentinel(i) {
+            let Header { next, tag, .. } = *self.head(i);
+            if tag == TypeTag::Tuple {
+                let id = self.by_index(i);
+                if let Kind::Tuple(items) = &self.obj(id).kind {
+                    if items.iter().all(|x| !self.may_be_tracked(*x)) {
+                        self.gc_untrack(id);
+                    }
                 }
             }
+            i = next;
         }
     }
 
     /// `untrack_dicts` (full collections only).
     fn untrack_dicts(&mut self, list: u8) {
-        for i in self.gl_indices(list) {
+        let mut i = self.gc.lists[list as usize].head;
+        while !is_sentinel(i) {
+            let Header { next, tag, .. } = *self.head(i);
             let id = self.by_index(i);
-            if id == self.globals {
-                // `__main__.__dict__` holds `__builtins__`, a module: it is never untracked.
-                continue;
-            }
-            if let Kind::Dict { entries, .. } = &self.obj(id).kind {
-                if entries
-                    .iter()
-                    .all(|(k, v)| !self.may_be_tracked(*k) && !self.may_be_tracked(*v))
-                {
-                    self.gc_untrack(id);
+            // `__main__.__dict__` holds `__builtins__`, a module: it is never untracked.
+            if tag == TypeTag::Dict && id != self.globals {
+                if let Kind::Dict { entries, .. } = &self.obj(id).kind {
+                    if entries
+                        .iter()
+                        .all(|(k, v)| !self.may_be_tracked(*k) && !self.may_be_tracked(*v))
+                    {
+                        self.gc_untrack(id);
+                    }
                 }
             }
+            i = next;
         }
     }
 
@@ -749,8 +757,11 @@ impl Heap {
     /// `finalizers` (and end in `gc.garbage`). Python classes' `__del__` is a `tp_finalize`
     /// (PEP 442), so in this model no object has one; the unreachable flags are cleared.
     fn move_legacy_finalizers(&mut self) {
-        for i in self.gl_indices(UNREACHABLE) {
-            self.gc_head_mut(i).unreachable = false;
+        let mut i = self.gc.lists[UNREACHABLE as usize].head;
+        while !is_sentinel(i) {
+            let h = self.head_mut(i);
+            h.set(Header::UNREACHABLE, false);
+            i = h.next;
         }
     }
 
@@ -758,19 +769,23 @@ impl Heap {
     /// callbacks of the weakrefs that are not garbage themselves. Returns the number of
     /// weakrefs those callbacks freed.
     fn handle_weakrefs(&mut self, old: u8) -> usize {
-        for i in self.gl_indices(UNREACHABLE) {
+        let mut i = self.gc.lists[UNREACHABLE as usize].head;
+        while !is_sentinel(i) {
+            let Header { next, tag, .. } = *self.head(i);
             let id = self.by_index(i);
-            if !self.is_alive(id) {
+            if tag == TypeTag::WeakRef {
+                if let Kind::WeakRef {
+                    target: Some(t), ..
+                } = self.obj(id).kind
+                {
+                    self.detach_weakref(id, t);
+                }
+            }
+            if !self.head(i).has(Header::MAYBE_WEAKREFS) {
+                i = next;
                 continue;
             }
-            if let Kind::WeakRef {
-                target: Some(t), ..
-            } = self.obj(id).kind
-            {
-                self.detach_weakref(id, t);
-            }
-            let wrs: Vec<ObjId> = self.obj(id).weakrefs.to_vec();
-            for wr in wrs {
+            while let Some(&wr) = self.obj(id).weakrefs.first() {
                 self.detach_weakref(wr, id);
                 let has_cb = matches!(
                     self.obj(wr).kind,
@@ -779,16 +794,16 @@ impl Heap {
                         ..
                     }
                 );
-                if !has_cb || self.obj(wr).gc.collecting {
+                if !has_cb || self.head(wr.index).has(Header::COLLECTING) {
                     continue;
                 }
                 self.incref(wr);
                 self.gl_move(wr.index, WRCB_TO_CALL);
             }
+            i = next;
         }
         let mut num_freed = 0;
-        while self.gc.lists[WRCB_TO_CALL as usize].len > 0 {
-            let i = self.gc.lists[WRCB_TO_CALL as usize].head;
+        while let Some(i) = self.gl_first(WRCB_TO_CALL) {
             let wr = self.by_index(i);
             let cb = match &self.obj(wr).kind {
                 Kind::WeakRef { callback, .. } => *callback,
@@ -798,7 +813,7 @@ impl Heap {
                 self.run_weakref_callback(cb, wr);
             }
             self.decref(wr);
-            if self.is_alive(wr) && self.gc.lists[WRCB_TO_CALL as usize].head == i {
+            if self.is_alive(wr) && self.gl_first(WRCB_TO_CALL) == Some(i) {
                 self.gl_move(i, old);
             } else {
                 num_freed += 1;
@@ -809,12 +824,11 @@ impl Heap {
 
     /// `finalize_garbage`: call `__del__` once on each unreachable object that has one.
     fn finalize_garbage(&mut self) {
-        while self.gc.lists[UNREACHABLE as usize].len > 0 {
-            let i = self.gc.lists[UNREACHABLE as usize].head;
+        while let Some(i) = self.gl_first(UNREACHABLE) {
             self.gl_move(i, SEEN);
             let id = self.by_index(i);
             if self.needs_finalizer(id) {
-                self.gc_head_mut(i).finalized = true;
+                self.head_mut(i).set(Header::FINALIZED, true);
                 self.incref(id);
                 self.call_del(id);
                 self.decref(id);
@@ -826,26 +840,26 @@ impl Heap {
     /// `handle_resurrected_objects`: run the reachability analysis again on what is left;
     /// anything a finalizer made reachable goes to the old generation.
     fn handle_resurrected_objects(&mut self, old: u8) {
-        for i in self.gl_indices(UNREACHABLE) {
-            self.gc_head_mut(i).collecting = false;
-        }
-        // Reuse the same analysis with UNREACHABLE as the base.
+        // Reuse the same analysis with UNREACHABLE as the base (update_refs marks them
+        // collecting again).
         self.update_refs(UNREACHABLE);
         self.subtract_refs(UNREACHABLE);
         // move_unreachable moves to UNREACHABLE; use a relabel dance through SEEN.
         self.gl_merge(UNREACHABLE, SEEN);
         self.move_unreachable(SEEN);
         self.gl_merge(UNREACHABLE, STILL_UNREACHABLE);
-        for i in self.gl_indices(STILL_UNREACHABLE) {
-            self.gc_head_mut(i).unreachable = false;
+        let mut i = self.gc.lists[STILL_UNREACHABLE as usize].head;
+        while !is_sentinel(i) {
+            let h = self.head_mut(i);
+            h.set(Header::UNREACHABLE, false);
+            i = h.next;
         }
         self.gl_merge(SEEN, old);
     }
 
     /// `delete_garbage`: break the cycles by clearing each object's references.
     fn delete_garbage(&mut self, old: u8) {
-        while self.gc.lists[STILL_UNREACHABLE as usize].len > 0 {
-            let i = self.gc.lists[STILL_UNREACHABLE as usize].head;
+        while let Some(i) = self.gl_first(STILL_UNREACHABLE) {
             let id = self.by_index(i);
             if self.gc.debug & DEBUG_SAVEALL != 0 {
                 let g = self.gc_garbage_list();
@@ -856,8 +870,8 @@ impl Heap {
                 self.tp_clear(id);
                 self.decref(id);
             }
-            if self.gc.lists[STILL_UNREACHABLE as usize].head == i && self.is_alive(id) {
-                self.gc_head_mut(i).collecting = false;
+            if self.gl_first(STILL_UNREACHABLE) == Some(i) && self.is_alive(id) {
+                self.head_mut(i).set(Header::COLLECTING, false);
                 self.gl_move(i, old);
             }
         }
@@ -890,13 +904,13 @@ impl Heap {
         // The survivors move to the next generation.
         if young != old {
             if generation == NUM_GENERATIONS - 2 {
-                self.gc.long_lived_pending += self.gc.lists[young as usize].len;
+                self.gc.long_lived_pending += self.gl_len(young);
             }
             self.gl_merge(young, old);
         } else {
             self.untrack_dicts(young);
             self.gc.long_lived_pending = 0;
-            self.gc.long_lived_total = self.gc.lists[young as usize].len;
+            self.gc.long_lived_total = self.gl_len(young);
         }
         // What is left in UNREACHABLE is garbage: destroy it, in CPython's order.
         self.move_legacy_finalizers();
@@ -907,13 +921,13 @@ impl Heap {
         );
         self.finalize_garbage();
         self.handle_resurrected_objects(old);
-        m += self.gc.lists[STILL_UNREACHABLE as usize].len;
+        m += self.gl_len(STILL_UNREACHABLE);
         self.trace_phase(
             "delete_garbage",
             &[(STILL_UNREACHABLE, Some(GcMark::Unreachable))],
         );
         self.delete_garbage(old);
-        let n = self.gc.lists[FINALIZERS as usize].len;
+        let n = self.gl_len(FINALIZERS);
         self.gl_merge(FINALIZERS, old);
         if generation == NUM_GENERATIONS - 1 {
             self.clear_freelists();
@@ -1010,11 +1024,11 @@ impl Heap {
         let mut rows = Vec::new();
         for &(list, mark) in lists {
             for i in self.gl_indices(list) {
-                let h = *self.gc_head(i);
+                let h = *self.head(i);
                 let id = self.by_index(i);
-                let mark = mark.unwrap_or(if h.unreachable {
+                let mark = mark.unwrap_or(if h.has(Header::UNREACHABLE) {
                     GcMark::TentativelyUnreachable
-                } else if h.collecting {
+                } else if h.has(Header::COLLECTING) {
                     GcMark::Collecting
                 } else {
                     GcMark::Reachable
@@ -1022,7 +1036,7 @@ impl Heap {
                 rows.push(TraceRow {
                     id,
                     gc_refs: h.gc_refs,
-                    refcnt: self.obj(id).refcnt,
+                    refcnt: h.refcnt,
                     mark,
                     what: self.describe(id),
                 });
@@ -1186,13 +1200,14 @@ impl Heap {
     }
     /// `gc.is_tracked(obj)`
     pub fn gc_is_tracked(&self, id: ObjId) -> Result<bool> {
-        Ok(self.get(id)?.gc.tracked && !self.obj(id).is_static)
+        self.get(id)?;
+        Ok(self.is_tracked(id))
     }
     /// `gc.is_finalized(obj)`: whether its `__del__` already ran (PEP 442: at most once per
     /// object, whether the collector or a count reaching zero called it).
     pub fn gc_is_finalized(&self, id: ObjId) -> Result<bool> {
         let o = self.get(id)?;
-        Ok(o.tag.is_gc() && o.gc.finalized)
+        Ok(o.tag.is_gc() && self.head(id.index).has(Header::FINALIZED))
     }
     /// `gc.get_objects(generation)`: tracked objects (generations 0, 1, 2 in that order).
     /// The result list is a real list while it is filled (it leaves itself out), then
@@ -1222,10 +1237,7 @@ impl Heap {
     /// `gc.get_objects()`, answered without building the list (it moves no count).
     pub fn gc_lists_address(&self, addr: u64) -> bool {
         match self.at_address(addr) {
-            Some(id) => {
-                let h = &self.obj(id).gc;
-                h.tracked && h.generation < PERMANENT
-            }
+            Some(id) => self.is_tracked(id) && self.gl_list_of(id.index) < PERMANENT,
             None => false,
         }
     }
@@ -1263,7 +1275,7 @@ impl Heap {
     }
     /// `gc.get_freeze_count()`
     pub fn gc_get_freeze_count(&self) -> usize {
-        self.gc.lists[PERMANENT as usize].len
+        self.gl_len(PERMANENT)
     }
     /// `gc.callbacks.append(cb)`
     pub fn gc_add_callback(&mut self, cb: GcCallback) {
@@ -1275,17 +1287,14 @@ impl Heap {
     }
     /// The objects in each generation list: (gen0, gen1, gen2) sizes.
     pub fn gc_generation_sizes(&self) -> (usize, usize, usize) {
-        let l = &self.gc.lists;
-        (l[0].len, l[1].len, l[2].len)
+        (self.gl_len(0), self.gl_len(1), self.gl_len(2))
     }
     /// Which generation a tracked object is in.
     pub fn gc_generation_of(&self, id: ObjId) -> Result<Option<usize>> {
-        let h = self.get(id)?.gc;
-        Ok(if h.tracked {
-            Some(h.generation as usize)
-        } else {
-            None
-        })
+        self.get(id)?;
+        Ok(self
+            .is_tracked(id)
+            .then(|| self.gl_list_of(id.index) as usize))
     }
     /// `gc.garbage` (created on first use, as a list object).
     pub fn gc_garbage(&mut self) -> ObjId {
@@ -1304,5 +1313,67 @@ impl Heap {
     /// Append a new reference to a list (internal).
     fn list_append_value(&mut self, l: ObjId, v: ObjId) {
         self.list_append(l, v);
+    }
+}
+
+impl Objects {
+    /// `tp_traverse` of one object, over the values alone: the collector's passes write
+    /// the headers while they traverse.
+    pub(crate) fn visit(&self, id: ObjId, mut f: impl FnMut(ObjId)) {
+        let o = self.obj(id);
+        match &o.kind {
+            Kind::Tuple(items) => items.iter().for_each(|i| f(*i)),
+            Kind::List { items, .. } => items.iter().for_each(|i| f(*i)),
+            Kind::Set { items, .. } => items.iter().for_each(|i| f(*i)),
+            Kind::Dict { entries, .. } => {
+                for (k, v) in entries {
+                    f(*k);
+                    f(*v);
+                }
+            }
+            Kind::Instance { class, attrs, .. } => {
+                // subtype_traverse: the slots, the inline values or the dict, then the type.
+                match attrs {
+                    InstanceAttrs::Inline(vals) => {
+                        if self.inline_in_key_order(*class, vals) {
+                            vals.iter().for_each(|(_, v)| f(*v));
+                        } else {
+                            let mut ordered = Vec::new();
+                            self.inline_values_in_key_order_into(*class, vals, &mut ordered);
+                            ordered.into_iter().for_each(&mut f)
+                        }
+                    }
+                    InstanceAttrs::Dict(d) => f(*d),
+                    InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(_, v)| *v).for_each(&mut f),
+                }
+                f(*class);
+            }
+            Kind::Type(c) => {
+                f(c.dict);
+                f(c.mro);
+                f(c.bases);
+            }
+            Kind::Function(func) => {
+                f(func.code);
+                f(func.globals);
+                if let Some(d) = func.dict {
+                    f(d);
+                }
+            }
+            Kind::Code { consts, .. } => consts.iter().for_each(|c| f(*c)),
+            Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
+                locals.iter().for_each(|(_, v)| f(*v))
+            }
+            Kind::WeakRef {
+                callback: Some(cb), ..
+            } => f(*cb),
+            Kind::GetSet { owner, .. } => f(*owner),
+            // method_traverse (a method has no tp_clear: clearing its instance breaks the cycle)
+            Kind::Method { func, self_ } => {
+                f(*func);
+                f(*self_);
+            }
+            _ => {}
+        }
     }
 }

@@ -217,7 +217,7 @@ impl Heap {
                     } else {
                         self.short_label(&scope, id)
                     },
-                    refcnt: o.refcnt,
+                    refcnt: self.rc(id),
                     size: sizes::getsizeof(self, id),
                     fields: self
                         .picture_fields(&scope, id)

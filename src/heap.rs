@@ -6,6 +6,7 @@
 //! releasing what it referenced, in the order CPython's deallocators release it.
 
 use std::collections::HashMap;
+
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
@@ -14,7 +15,7 @@ use crate::gc::GcState;
 use crate::intern::Interned;
 use crate::names::Frame;
 use crate::object::{
-    BuiltinFn, GcHead, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
+    BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
 };
 use crate::obmalloc::Obmalloc;
 use crate::sizes;
@@ -28,11 +29,6 @@ const SMALL_INT_STRIDE: u64 = 32;
 /// 3.11 initializes static objects' counts to this (`_PyObject_IMMORTAL_INIT`), so a
 /// stray decref can never free them.
 pub const STATIC_REFCNT: i64 = 999_999_999;
-
-struct Slot {
-    generation: u32,
-    obj: Option<Object>,
-}
 
 /// Objects the interpreter creates at start-up.
 pub(crate) struct Statics {
@@ -58,7 +54,10 @@ pub struct Work {
 
 /// A modeled CPython 3.11 interpreter's heap.
 pub struct Heap {
-    slots: Vec<Slot>,
+    /// The object table, as two parallel arrays indexed by `ObjId::index`: the header
+    /// words (count, collector links, flags) and the rest of each object.
+    pub(crate) heads: Vec<Header>,
+    pub(crate) objs: Objects,
     free_slots: Vec<u32>,
     static_next: u64,
     pub(crate) alloc: Obmalloc,
@@ -76,8 +75,36 @@ pub struct Heap {
     /// What the modeled program printed (`print`, `__del__` messages, weakref callbacks).
     pub(crate) stdout: String,
     pub(crate) cell_counter: usize,
-    /// Live separately allocated buffers (items arrays, keys tables) and their sizes.
-    buffers: HashMap<u64, usize>,
+    /// Bytes requested for the live separately allocated buffers (items arrays, keys
+    /// tables). Each buffer's own size is the allocator's record of its block, as in C,
+    /// where the owner knows its buffer's size and `free` needs only the pointer.
+    buffer_bytes: usize,
+    /// Reused by deallocation: references still to release, and the objects being torn
+    /// down (see [`Heap::dealloc`]).
+    dealloc_refs: Vec<ObjId>,
+    dealloc_frames: Vec<Pending>,
+}
+
+/// The objects' values (type, value, address, ...), indexed like the headers.
+#[derive(Default)]
+pub(crate) struct Objects(Vec<Option<Object>>);
+
+impl Objects {
+    /// A live object the heap holds a handle to (live by invariant).
+    #[inline]
+    pub(crate) fn obj(&self, id: ObjId) -> &Object {
+        self.0[id.index as usize]
+            .as_ref()
+            .expect("heap invariant: internal handle to a live object")
+    }
+}
+
+/// An object being torn down: where its references start on the release stack, and what
+/// to release after its memory is gone (an instance's class).
+struct Pending {
+    id: ObjId,
+    base: usize,
+    after: Option<ObjId>,
 }
 
 impl Default for Heap {
@@ -99,7 +126,8 @@ impl Heap {
             generation: 0,
         };
         let mut h = Heap {
-            slots: Vec::new(),
+            heads: Vec::new(),
+            objs: Objects::default(),
             free_slots: Vec::new(),
             static_next: STATIC_BASE,
             alloc,
@@ -124,7 +152,9 @@ impl Heap {
             work: Work::default(),
             stdout: String::new(),
             cell_counter: 0,
-            buffers: HashMap::new(),
+            buffer_bytes: 0,
+            dealloc_refs: Vec::new(),
+            dealloc_frames: Vec::new(),
         };
         h.statics.none = h.new_static(TypeTag::NoneType, Kind::None, 16);
         h.statics.false_ = h.new_static(TypeTag::Bool, Kind::Bool(false), 32);
@@ -177,11 +207,9 @@ impl Heap {
         self.static_next += stride;
         let obj = Object {
             addr,
-            refcnt: STATIC_REFCNT,
             tag,
             kind,
-            gc: GcHead::default(),
-            weakrefs: Refs::new(),
+            weakrefs: Vec::new(),
             is_static: true,
             mem: MemSource::Static,
             request: 0,
@@ -189,20 +217,40 @@ impl Heap {
         self.insert(obj)
     }
 
+    /// Put an object in a free table slot (or a new one). Its count starts at 1, or at
+    /// [`STATIC_REFCNT`] for a static object.
     fn insert(&mut self, obj: Object) -> ObjId {
+        let mut flags = Header::LIVE;
+        if obj.is_static {
+            flags |= Header::STATIC;
+        }
+        if obj.tag.is_gc() {
+            flags |= Header::IS_GC;
+        }
+        let refcnt = if obj.is_static { STATIC_REFCNT } else { 1 };
         if let Some(index) = self.free_slots.pop() {
-            let slot = &mut self.slots[index as usize];
-            slot.obj = Some(obj);
+            let h = &mut self.heads[index as usize];
+            *h = Header {
+                refcnt,
+                flags,
+                tag: obj.tag,
+                generation: h.generation,
+                ..Header::default()
+            };
+            self.objs.0[index as usize] = Some(obj);
             ObjId {
                 index,
-                generation: slot.generation,
+                generation: h.generation,
             }
         } else {
-            let index = self.slots.len() as u32;
-            self.slots.push(Slot {
-                generation: 0,
-                obj: Some(obj),
+            let index = u32::try_from(self.objs.0.len()).expect("fewer than 2^32 objects");
+            self.heads.push(Header {
+                refcnt,
+                flags,
+                tag: obj.tag,
+                ..Header::default()
             });
+            self.objs.0.push(Some(obj));
             ObjId {
                 index,
                 generation: 0,
@@ -212,63 +260,60 @@ impl Heap {
 
     // ----- access -------------------------------------------------------------------------
 
+    /// Whether a handle names the live object in its slot.
+    #[inline]
+    fn live_slot(&self, id: ObjId) -> bool {
+        matches!(self.heads.get(id.index as usize),
+            Some(h) if h.generation == id.generation && h.has(Header::LIVE))
+    }
+
+    fn freed(id: ObjId) -> Error {
+        Error::Freed {
+            what: format!("#{}", id.index),
+        }
+    }
+
     /// The object behind a handle, or [`Error::Freed`] if it was deallocated.
     pub fn get(&self, id: ObjId) -> Result<&Object> {
-        match self.slots.get(id.index as usize) {
-            Some(slot) if slot.generation == id.generation => {
-                slot.obj.as_ref().ok_or_else(|| Error::Freed {
-                    what: format!("#{}", id.index),
-                })
-            }
-            _ => Err(Error::Freed {
-                what: format!("#{}", id.index),
-            }),
+        if !self.live_slot(id) {
+            return Err(Self::freed(id));
         }
+        self.objs.0[id.index as usize]
+            .as_ref()
+            .ok_or_else(|| Self::freed(id))
     }
 
     pub(crate) fn get_mut(&mut self, id: ObjId) -> Result<&mut Object> {
-        match self.slots.get_mut(id.index as usize) {
-            Some(slot) if slot.generation == id.generation => {
-                slot.obj.as_mut().ok_or_else(|| Error::Freed {
-                    what: format!("#{}", id.index),
-                })
-            }
-            _ => Err(Error::Freed {
-                what: format!("#{}", id.index),
-            }),
+        if !self.live_slot(id) {
+            return Err(Self::freed(id));
         }
+        self.objs.0[id.index as usize]
+            .as_mut()
+            .ok_or_else(|| Self::freed(id))
     }
 
     /// Internal access for handles the heap itself holds (always live by invariant).
+    #[inline]
     pub(crate) fn obj(&self, id: ObjId) -> &Object {
-        self.slots[id.index as usize]
-            .obj
-            .as_ref()
-            .expect("heap invariant: internal handle to a live object")
+        self.objs.obj(id)
     }
 
+    #[inline]
     pub(crate) fn obj_mut(&mut self, id: ObjId) -> &mut Object {
-        self.slots[id.index as usize]
-            .obj
+        self.objs.0[id.index as usize]
             .as_mut()
             .expect("heap invariant: internal handle to a live object")
     }
 
-    /// Collector state of the object in table slot `index` (live by invariant).
-    pub(crate) fn gc_head(&self, index: u32) -> &GcHead {
-        &self.slots[index as usize]
-            .obj
-            .as_ref()
-            .expect("heap invariant: tracked objects are live")
-            .gc
+    /// Header words (count, collector state) of the object in table slot `index`.
+    #[inline]
+    pub(crate) fn head(&self, index: u32) -> &Header {
+        &self.heads[index as usize]
     }
 
-    pub(crate) fn gc_head_mut(&mut self, index: u32) -> &mut GcHead {
-        &mut self.slots[index as usize]
-            .obj
-            .as_mut()
-            .expect("heap invariant: tracked objects are live")
-            .gc
+    #[inline]
+    pub(crate) fn head_mut(&mut self, index: u32) -> &mut Header {
+        &mut self.heads[index as usize]
     }
 
     /// A static address for an object made on first use (latin-1 one-char strings).
@@ -283,10 +328,11 @@ impl Heap {
         self.insert(obj)
     }
 
+    #[inline]
     pub(crate) fn by_index(&self, index: u32) -> ObjId {
         ObjId {
             index,
-            generation: self.slots[index as usize].generation,
+            generation: self.heads[index as usize].generation,
         }
     }
 
@@ -303,17 +349,17 @@ impl Heap {
 
     /// All live objects, in table order.
     pub fn live_objects(&self) -> impl Iterator<Item = ObjId> + '_ {
-        self.slots.iter().enumerate().filter_map(|(i, s)| {
-            s.obj.as_ref().map(|_| ObjId {
+        self.heads.iter().enumerate().filter_map(|(i, h)| {
+            h.has(Header::LIVE).then_some(ObjId {
                 index: i as u32,
-                generation: s.generation,
+                generation: h.generation,
             })
         })
     }
 
     /// Number of live objects (statics included).
     pub fn object_count(&self) -> usize {
-        self.slots.len() - self.free_slots.len()
+        self.objs.0.len() - self.free_slots.len()
     }
 
     /// `id(x)`
@@ -348,22 +394,33 @@ impl Heap {
     // ----- reference counts ---------------------------------------------------------------
 
     /// `Py_INCREF`
+    #[inline]
     pub(crate) fn incref(&mut self, id: ObjId) {
-        self.obj_mut(id).refcnt += 1;
+        self.heads[id.index as usize].refcnt += 1;
     }
 
     /// `Py_DECREF`: deallocates at zero, cascading.
+    #[inline]
     pub(crate) fn decref(&mut self, id: ObjId) {
-        let o = self.obj_mut(id);
-        o.refcnt -= 1;
-        if o.refcnt == 0 && !o.is_static {
+        let h = &mut self.heads[id.index as usize];
+        h.refcnt -= 1;
+        if h.refcnt == 0 && !h.has(Header::STATIC) {
             self.dealloc(id);
         }
     }
 
     /// `ob_refcnt` of a live object.
     pub fn refcnt(&self, id: ObjId) -> Result<i64> {
-        Ok(self.get(id)?.refcnt)
+        if !self.live_slot(id) {
+            return Err(Self::freed(id));
+        }
+        Ok(self.heads[id.index as usize].refcnt)
+    }
+
+    /// `ob_refcnt` of an object the heap holds (live by invariant).
+    #[inline]
+    pub(crate) fn rc(&self, id: ObjId) -> i64 {
+        self.heads[id.index as usize].refcnt
     }
 
     /// What `ctypes.c_ssize_t.from_address(addr).value` reads. For a live object, its count.
@@ -374,7 +431,7 @@ impl Heap {
     /// something the model can read.
     pub fn raw_refcnt_at(&self, addr: u64) -> Result<i64> {
         if let Some(id) = self.at_address(addr) {
-            return Ok(self.obj(id).refcnt);
+            return Ok(self.rc(id));
         }
         // A non-GC object's header is the start of its block: pymalloc's link is there now.
         if let Some(link) = self.alloc.first_word_of_free_block(addr) {
@@ -419,11 +476,9 @@ impl Heap {
         self.tracer.on_alloc(block, request, mem);
         let obj = Object {
             addr: block + pre,
-            refcnt: 1,
             tag,
             kind,
-            gc: GcHead::default(),
-            weakrefs: Refs::new(),
+            weakrefs: Vec::new(),
             is_static: false,
             mem,
             request,
@@ -438,32 +493,36 @@ impl Heap {
         }
         let a = self.alloc.malloc(nbytes);
         self.tracer.on_alloc(a, nbytes, MemSource::Malloc);
-        self.buffers.insert(a, nbytes);
+        self.buffer_bytes += nbytes;
         a
     }
 
     /// The size requested for a live buffer from [`Heap::alloc_buffer`].
     pub(crate) fn buffer_size(&self, addr: u64) -> Option<usize> {
-        self.buffers.get(&addr).copied()
+        self.alloc.requested_size(addr)
     }
 
     /// Take back a block that a free list kept allocated (still traced, as CPython's free
     /// lists keep their blocks) as a live buffer of `nbytes`.
-    pub(crate) fn adopt_buffer(&mut self, addr: u64, nbytes: usize) {
-        self.buffers.insert(addr, nbytes);
+    pub(crate) fn adopt_buffer(&mut self, _addr: u64, nbytes: usize) {
+        self.buffer_bytes += nbytes;
     }
 
     /// Hand a live buffer over to a free list: it stays allocated (and traced), but no
     /// object owns it.
     pub(crate) fn forget_buffer(&mut self, addr: u64) {
-        self.buffers.remove(&addr);
+        self.buffer_bytes -= self.buffer_size(addr).unwrap_or(0);
     }
 
     /// Free a buffer from [`Heap::alloc_buffer`].
     pub(crate) fn free_buffer(&mut self, addr: u64) {
-        if addr != 0 && self.buffers.remove(&addr).is_some() {
+        if addr == 0 {
+            return;
+        }
+        // Only a live block can be freed: the allocator knows which are.
+        if let Some(n) = self.buffer_size(addr) {
+            self.buffer_bytes -= n;
             self.tracer.on_free(addr);
-            // The heap only frees buffers it allocated, once: checked by the map above.
             let _ = self.alloc.free(addr);
         }
     }
@@ -477,13 +536,13 @@ impl Heap {
             self.free_buffer(addr);
             return 0;
         }
-        if self.buffers.remove(&addr).is_none() {
+        let Some(old) = self.buffer_size(addr) else {
             return self.alloc_buffer(nbytes);
-        }
+        };
         self.tracer.on_free(addr);
         let new = self.alloc.realloc(addr, nbytes).unwrap_or(addr);
         self.tracer.on_alloc(new, nbytes, MemSource::Malloc);
-        self.buffers.insert(new, nbytes);
+        self.buffer_bytes = self.buffer_bytes - old + nbytes;
         new
     }
 
@@ -491,17 +550,14 @@ impl Heap {
     /// in requested bytes. Their sum must equal what the allocator has handed out.
     pub fn memory_accounting(&self) -> (usize, usize, usize) {
         let objects = self
-            .slots
+            .objs
+            .0
             .iter()
-            .filter_map(|s| s.obj.as_ref())
+            .filter_map(|o| o.as_ref())
             .filter(|o| !o.is_static)
             .map(|o| o.request)
             .sum();
-        (
-            objects,
-            self.buffers.values().sum(),
-            self.freelists.held_bytes(),
-        )
+        (objects, self.buffer_bytes, self.freelists.held_bytes())
     }
 
     /// The references the interpreter itself owns, outside any object: the module's
@@ -539,9 +595,10 @@ impl Heap {
             _ => {}
         }
         // Remove from the table first: the slot's generation changes so stale handles fail.
-        let slot = &mut self.slots[id.index as usize];
-        slot.obj = None;
-        slot.generation = slot.generation.wrapping_add(1);
+        self.objs.0[id.index as usize] = None;
+        let h = &mut self.heads[id.index as usize];
+        h.flags = 0;
+        h.generation = h.generation.wrapping_add(1);
         self.free_slots.push(id.index);
         if self.freelists.push(tag, request, block) {
             // Kept for reuse: the memory is untouched, the gen-0 count is not decremented,
@@ -570,45 +627,44 @@ impl Heap {
     /// it, release what it references in its type's order, and free it. Iterative (an
     /// explicit stack instead of recursion), so a million-long chain cannot overflow.
     pub(crate) fn dealloc(&mut self, id: ObjId) {
-        // Each entry: an object being torn down, the references it still has to release,
-        // and what to release after its memory is gone (an instance's class).
-        struct Pending {
-            id: ObjId,
-            children: Vec<ObjId>,
-            after: Option<ObjId>,
-        }
-        let mut stack: Vec<Pending> = Vec::new();
+        // One release stack shared by every object being torn down (each knows where its
+        // references start), reused between calls. A finalizer can start a nested
+        // deallocation: that one gets fresh (empty) stacks.
+        let mut refs = std::mem::take(&mut self.dealloc_refs);
+        let mut frames = std::mem::take(&mut self.dealloc_frames);
         let mut start = Some(id);
         loop {
             if let Some(id) = start.take() {
                 if self.pre_dealloc(id) {
-                    let (children, after) = self.take_references(id);
-                    stack.push(Pending {
-                        id,
-                        children,
-                        after,
-                    });
+                    let base = refs.len();
+                    let after = self.take_references(id, &mut refs);
+                    // Popped from the end: reverse so the first to release is last.
+                    refs[base..].reverse();
+                    frames.push(Pending { id, base, after });
                 }
             }
-            let Some(top) = stack.last_mut() else { break };
-            if let Some(child) = top.children.pop() {
-                let o = self.obj_mut(child);
-                o.refcnt -= 1;
-                if o.refcnt == 0 && !o.is_static {
+            let Some(top) = frames.last() else { break };
+            if refs.len() > top.base {
+                let child = refs.pop().expect("len > base");
+                let h = &mut self.heads[child.index as usize];
+                h.refcnt -= 1;
+                if h.refcnt == 0 && !h.has(Header::STATIC) {
                     start = Some(child);
                 }
                 continue;
             }
-            let done = stack.pop().expect("checked non-empty");
+            let done = frames.pop().expect("checked non-empty");
             self.release_memory(done.id);
             if let Some(after) = done.after {
-                let o = self.obj_mut(after);
-                o.refcnt -= 1;
-                if o.refcnt == 0 && !o.is_static {
+                let h = &mut self.heads[after.index as usize];
+                h.refcnt -= 1;
+                if h.refcnt == 0 && !h.has(Header::STATIC) {
                     start = Some(after);
                 }
             }
         }
+        self.dealloc_refs = refs;
+        self.dealloc_frames = frames;
     }
 
     /// The steps before an object's references are released: untrack, `__del__` once
@@ -618,13 +674,14 @@ impl Heap {
         self.gc_untrack(id);
         if self.needs_finalizer(id) {
             // PyObject_CallFinalizerFromDealloc: resurrect temporarily, call, re-check.
-            self.obj_mut(id).refcnt = 1;
-            self.obj_mut(id).gc.finalized = true;
+            let h = self.head_mut(id.index);
+            h.refcnt = 1;
+            h.set(Header::FINALIZED, true);
             self.gc_track(id);
             self.call_del(id);
-            let o = self.obj_mut(id);
-            o.refcnt -= 1;
-            if o.refcnt > 0 {
+            let h = self.head_mut(id.index);
+            h.refcnt -= 1;
+            if h.refcnt > 0 {
                 return false;
             }
             self.gc_untrack(id);
@@ -637,22 +694,24 @@ impl Heap {
         true
     }
 
-    /// Detach every reference an object holds, in the order its `tp_dealloc` releases them
-    /// (returned reversed, to be popped). The second value is released after the memory.
-    fn take_references(&mut self, id: ObjId) -> (Vec<ObjId>, Option<ObjId>) {
-        let mut buffers: Vec<u64> = Vec::new();
+    /// Detach every reference an object holds and append them to `release` in the order
+    /// its `tp_dealloc` releases them. The returned one is released after the memory.
+    fn take_references(&mut self, id: ObjId, release: &mut Vec<ObjId>) -> Option<ObjId> {
+        let mut buffers: [u64; 1] = [0];
         let mut keys: Option<(crate::layout::DictShape, u64)> = None;
         let mut after = None;
-        let mut release: Vec<ObjId> = Vec::new();
-        let inline_order = match &self.obj(id).kind {
-            Kind::Instance {
-                class,
-                attrs: InstanceAttrs::Inline(vals),
-                ..
-            } => self.inline_values_in_key_order(*class, vals),
-            _ => Vec::new(),
-        };
-        let o = self.obj_mut(id);
+        if let Kind::Instance {
+            class,
+            attrs: InstanceAttrs::Inline(vals),
+            ..
+        } = &self.obj(id).kind
+        {
+            // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
+            self.inline_values_in_key_order_into(*class, vals, release);
+        }
+        let o = self.objs.0[id.index as usize]
+            .as_mut()
+            .expect("heap invariant: deallocating a live object");
         match &mut o.kind {
             Kind::Tuple(items) => {
                 // tupledealloc: `while (--i >= 0) Py_XDECREF(op->ob_item[i]);`
@@ -663,7 +722,7 @@ impl Heap {
             } => {
                 // list_dealloc: from the last item to the first.
                 release.extend(items.drain(..).rev());
-                buffers.push(std::mem::take(items_addr));
+                buffers[0] = std::mem::take(items_addr);
             }
             Kind::Dict {
                 entries,
@@ -682,7 +741,7 @@ impl Heap {
                 items, table_addr, ..
             } => {
                 release.append(items);
-                buffers.push(std::mem::take(table_addr));
+                buffers[0] = std::mem::take(table_addr);
             }
             Kind::Instance {
                 class,
@@ -694,14 +753,11 @@ impl Heap {
                     InstanceAttrs::Slots(slots) => {
                         release.extend(slots.drain(..).filter_map(|(_, v)| v))
                     }
-                    InstanceAttrs::Inline(values) => {
-                        // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
-                        values.clear();
-                        release.extend(inline_order)
-                    }
+                    // Already appended, in key order, above.
+                    InstanceAttrs::Inline(values) => values.clear(),
                     InstanceAttrs::Dict(d) => release.push(*d),
                 }
-                buffers.push(std::mem::take(values_addr));
+                buffers[0] = std::mem::take(values_addr);
                 after = Some(*class);
             }
             Kind::Function(f) => {
@@ -718,7 +774,7 @@ impl Heap {
                 release.push(c.mro);
                 release.push(c.bases);
                 // type_dealloc: PyDictKeys_DecRef(ht_cached_keys).
-                buffers.push(std::mem::take(&mut c.cached_keys_addr));
+                buffers[0] = std::mem::take(&mut c.cached_keys_addr);
             }
             Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
                 release.extend(locals.drain(..).map(|(_, v)| v))
@@ -727,10 +783,8 @@ impl Heap {
                 if let Some(t) = target.take() {
                     let me = id;
                     // Detach from the referent's list (weakref_dealloc → clear_weakref).
-                    if let Some(slot) = self.slots.get_mut(t.index as usize) {
-                        if let Some(obj) = slot.obj.as_mut() {
-                            obj.weakrefs.retain(|w| *w != me);
-                        }
+                    if let Ok(obj) = self.get_mut(t) {
+                        obj.weakrefs.retain(|w| *w != me);
                     }
                     let o = self.obj_mut(id);
                     if let Kind::WeakRef { callback, .. } = &mut o.kind {
@@ -748,7 +802,7 @@ impl Heap {
                 release.push(*func);
                 release.push(*self_);
             }
-            Kind::Array { items_addr, .. } => buffers.push(std::mem::take(items_addr)),
+            Kind::Array { items_addr, .. } => buffers[0] = std::mem::take(items_addr),
             _ => {}
         }
         for b in buffers {
@@ -758,8 +812,7 @@ impl Heap {
             // An 8-slot unicode keys object goes to the keys free list.
             self.free_keys_block(&shape, addr);
         }
-        release.reverse();
-        (release, after)
+        after
     }
 
     // ----- temporaries (the evaluation stack) ----------------------------------------------

@@ -28,8 +28,8 @@ use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::expr::{Const, Expr};
-use crate::heap::{Heap, STATIC_REFCNT};
-use crate::object::{GcHead, Kind, MemSource, ObjId, Object, Refs, TypeTag};
+use crate::heap::Heap;
+use crate::object::{Kind, MemSource, ObjId, Object, TypeTag};
 
 /// The one-character strings that 3.11 has already interned when a program starts, as
 /// objects of their own rather than the latin-1 singletons.
@@ -299,14 +299,12 @@ impl Heap {
         let addr = self.alloc_static_addr(64);
         let obj = Object {
             addr,
-            refcnt: STATIC_REFCNT,
             tag: TypeTag::Str,
             kind: Kind::Str {
                 value: Rc::from(text),
                 interned,
             },
-            gc: GcHead::default(),
-            weakrefs: Refs::new(),
+            weakrefs: Vec::new(),
             is_static: true,
             mem: MemSource::Static,
             request: 0,

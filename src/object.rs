@@ -24,9 +24,10 @@ pub struct ObjId {
 pub type Refs = SmallVec<[ObjId; 4]>;
 
 /// The built-in types the model knows. User classes are `Instance`s of a `Type` object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum TypeTag {
     /// `type(None)`
+    #[default]
     NoneType,
     /// `bool`
     Bool,
@@ -206,16 +207,24 @@ pub struct ClassInfo {
     pub cached_keys_addr: u64,
 }
 
+/// An instance's inline values: (name, value), the name shared with the class's keys.
+/// One sits inside the object, more spill to the heap.
+pub type InlineValues = SmallVec<[(Rc<str>, ObjId); 1]>;
+
+/// An instance's `__slots__` values: (slot name, value if set), inside the object for one
+/// slot.
+pub type SlotValues = SmallVec<[(Rc<str>, Option<ObjId>); 1]>;
+
 /// Where an instance keeps its attributes.
 #[derive(Debug, Clone)]
 pub enum InstanceAttrs {
     /// 3.11 inline values: no dict object exists; values sit in a values array that follows
     /// the class's shared keys.
-    Inline(Vec<(Rc<str>, ObjId)>),
+    Inline(InlineValues),
     /// A `__dict__` was asked for: the values moved into a real dict object.
     Dict(ObjId),
     /// `__slots__`: one fixed pointer per slot, possibly unset.
-    Slots(Vec<(Rc<str>, Option<ObjId>)>),
+    Slots(SlotValues),
 }
 
 /// The value part of an object, per type.
@@ -340,9 +349,9 @@ pub enum Kind {
         /// Words of frame data (`co_framesize`), which sets its size in 3.11.
         framesize: usize,
         /// The remaining values it will yield (the model runs generators as counters).
-        next: i128,
+        next: i64,
         /// One past the last value.
-        stop: i128,
+        stop: i64,
     },
     /// `array.array`: raw machine values, no objects inside.
     Array {
@@ -382,25 +391,64 @@ impl std::fmt::Debug for FunctionInfo {
     }
 }
 
-/// Per-object collector state: CPython's `PyGC_Head` plus the flags gc.c keeps in it.
+/// The words every reference-count change and every collector pass touch: `ob_refcnt`
+/// and CPython's `PyGC_Head` (with the flags gc.c keeps in it). They live in a dense array
+/// beside the object table, 32 bytes per object, so that the collector's passes stream
+/// through them and read an object's value only when they traverse it.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct GcHead {
-    /// In a generation list (`_PyObject_GC_IS_TRACKED`).
-    pub tracked: bool,
-    /// Which generation list (0, 1, 2), or 3 for the permanent generation (`gc.freeze()`).
-    pub generation: u8,
-    /// Intrusive list links (object-table indices; `u32::MAX` = list head).
+pub(crate) struct Header {
+    /// `ob_refcnt`.
+    pub refcnt: i64,
+    /// `gc_refs` during a collection.
+    pub gc_refs: i64,
+    /// Intrusive list links: object-table indices, or a list's sentinel (see gc.rs).
     pub prev: u32,
     /// See `prev`.
     pub next: u32,
-    /// `gc_refs` during a collection.
-    pub gc_refs: i64,
+    /// The table slot's generation: a handle with another generation is stale.
+    pub generation: u32,
+    /// [`Header::LIVE`], [`Header::TRACKED`], ...
+    pub flags: u16,
+    /// The object's type, so whole-list passes that look for tuples or dicts need not
+    /// read the objects.
+    pub tag: TypeTag,
+}
+
+impl Header {
+    /// The slot holds a live object.
+    pub const LIVE: u16 = 1;
+    /// Statically allocated: never freed.
+    pub const STATIC: u16 = 1 << 1;
+    /// Its type has `Py_TPFLAGS_HAVE_GC`.
+    pub const IS_GC: u16 = 1 << 2;
+    /// In a generation list (`_PyObject_GC_IS_TRACKED`).
+    pub const TRACKED: u16 = 1 << 3;
     /// `PREV_MASK_COLLECTING`: in the generation being collected.
-    pub collecting: bool,
+    pub const COLLECTING: u16 = 1 << 4;
     /// `NEXT_MASK_UNREACHABLE`: tentatively unreachable.
-    pub unreachable: bool,
+    pub const UNREACHABLE: u16 = 1 << 5;
     /// `_PyGCHead_FINALIZED`: `__del__` already ran once (PEP 442).
-    pub finalized: bool,
+    pub const FINALIZED: u16 = 1 << 6;
+    /// An instance of a class with `__del__` (its type's `tp_finalize`), so the collector
+    /// need not read the object to know.
+    pub const HAS_DEL: u16 = 1 << 7;
+    /// A weak reference to it was made at some point: only these objects' weakref lists
+    /// are read by `handle_weakrefs` (a hint: it stays set when the list empties).
+    pub const MAYBE_WEAKREFS: u16 = 1 << 8;
+
+    #[inline]
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+
+    #[inline]
+    pub fn set(&mut self, flag: u16, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
 }
 
 /// One object in the heap.
@@ -408,16 +456,12 @@ pub struct GcHead {
 pub struct Object {
     /// `id()`: the address of the object's `PyObject` header.
     pub addr: u64,
-    /// `ob_refcnt`.
-    pub refcnt: i64,
     /// The type.
     pub tag: TypeTag,
     /// The value.
     pub kind: Kind,
-    /// Collector state (meaningful for GC types only).
-    pub gc: GcHead,
     /// Weak references to this object, newest-with-callback first as CPython orders them.
-    pub weakrefs: Refs,
+    pub weakrefs: Vec<ObjId>,
     /// Statically allocated (small ints, singletons): never freed, not from the allocator.
     pub is_static: bool,
     /// Where the object's memory came from.
@@ -435,4 +479,15 @@ pub enum MemSource {
     Malloc,
     /// Reused from a type's free list (float, tuple, list, dict in 3.11).
     FreeList,
+}
+
+#[cfg(test)]
+mod layout_tests {
+    /// The object table's two arrays: the header stays at 32 bytes (two per cache line),
+    /// the rest of an object within two cache lines.
+    #[test]
+    fn table_entries_stay_small() {
+        assert_eq!(std::mem::size_of::<super::Header>(), 32);
+        assert!(std::mem::size_of::<Option<super::Object>>() <= 128);
+    }
 }

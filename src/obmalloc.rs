@@ -725,6 +725,24 @@ impl Obmalloc {
         }
     }
 
+    /// The size requested for the live block that starts at `addr` (from pymalloc or the
+    /// system `malloc`), or None if no live block starts there.
+    pub fn requested_size(&self, addr: Addr) -> Option<usize> {
+        match self.find_block(addr) {
+            Place::Block(pr, idx) => match self.pool(pr).requested[idx as usize] {
+                0 | NEVER_HANDED_OUT => None,
+                r => Some(usize::from(r)),
+            },
+            Place::Outside => self
+                .sys
+                .chunks
+                .get(&addr)
+                .filter(|c| c.live)
+                .map(|c| c.requested),
+            Place::Gap | Place::Interior(_) => None,
+        }
+    }
+
     /// Sum of the sizes requested by live allocations, pymalloc and system `malloc` alike.
     /// A `malloc(0)` counts 0.
     pub fn live_requested_bytes(&self) -> usize {

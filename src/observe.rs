@@ -16,7 +16,7 @@ impl Heap {
     pub fn getrefcount(&mut self, e: Expr) -> Result<i64> {
         let (rc, is_static) = self.with_value(e, |h, v| {
             let o = h.obj(v);
-            (o.refcnt, o.is_static)
+            (h.rc(v), o.is_static)
         })?;
         if is_static {
             return Err(Error::NotModeled(

@@ -34,6 +34,7 @@
 //! - The model's snapshot is a Rust value, not heap objects: taking one does not change
 //!   `get_traced_memory()`, while 3.11's grows by the snapshot's tuples.
 
+use foldhash::HashMap as FastMap;
 use std::collections::HashMap;
 use std::fmt;
 use std::panic::Location;
@@ -659,7 +660,7 @@ struct Entry {
 pub struct Tracer {
     tracing: bool,
     max_nframe: usize,
-    traces: HashMap<u64, Entry>,
+    traces: FastMap<u64, Entry>,
     current: usize,
     peak: usize,
     /// The statements running now, outermost first: the reader's lines.
@@ -675,7 +676,7 @@ impl Default for Tracer {
         Tracer {
             tracing: false,
             max_nframe: 1,
-            traces: HashMap::new(),
+            traces: FastMap::default(),
             current: 0,
             peak: 0,
             stack: Vec::new(),
@@ -877,6 +878,10 @@ impl Tracer {
 
     /// A block went back to the allocator.
     pub(crate) fn on_free(&mut self, addr: u64) {
+        // Not tracing (the usual case): nothing to look up.
+        if self.traces.is_empty() {
+            return;
+        }
         if let Some(e) = self.traces.remove(&addr) {
             self.current -= e.size;
         }

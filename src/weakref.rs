@@ -81,6 +81,8 @@ impl Heap {
             )),
         };
         self.obj_mut(target).weakrefs.insert(pos, wr);
+        self.head_mut(target.index)
+            .set(crate::object::Header::MAYBE_WEAKREFS, true);
         Ok(wr)
     }
 

@@ -41,11 +41,12 @@ pub fn check(h: &Heap) -> Result<(), String> {
             continue;
         }
         let want = expected.get(&id).copied().unwrap_or(0);
-        if o.refcnt != want {
+        let refcnt = h.refcnt(id).map_err(|e| e.to_string())?;
+        if refcnt != want {
             problems.push(format!(
                 "{}: ob_refcnt {} but {} references found",
                 h.describe(id),
-                o.refcnt,
+                refcnt,
                 want
             ));
         }
