@@ -646,40 +646,6 @@ impl Heap {
         }
     }
 
-    /// What `dict_traverse` visits, in its order: a general table's entries value first,
-    /// then key; a unicode table's values only (str keys cannot be in a cycle); a split
-    /// dict's values in the order of the class's shared keys.
-    pub(crate) fn dict_traverse_order(&self, d: ObjId) -> Vec<ObjId> {
-        let Kind::Dict {
-            entries,
-            shape,
-            shared,
-            ..
-        } = &self.obj(d).kind
-        else {
-            return Vec::new();
-        };
-        match (shape.kind, shared) {
-            (DictKeysKind::General, _) => entries.iter().flat_map(|(k, v)| [*v, *k]).collect(),
-            (DictKeysKind::Split, Some(keys)) => {
-                let names = &keys.borrow().names;
-                let mut ordered: Vec<(usize, ObjId)> = entries
-                    .iter()
-                    .map(|(k, v)| {
-                        let at = match &self.obj(*k).kind {
-                            Kind::Str { value, .. } => names.iter().position(|n| n == value),
-                            _ => None,
-                        };
-                        (at.unwrap_or(usize::MAX), *v)
-                    })
-                    .collect();
-                ordered.sort_by_key(|(i, _)| *i);
-                ordered.into_iter().map(|(_, v)| v).collect()
-            }
-            _ => entries.iter().map(|(_, v)| *v).collect(),
-        }
-    }
-
     /// `d[k]` for a str key, without taking a reference.
     pub(crate) fn dict_get_str(&self, d: ObjId, key: &str) -> Option<ObjId> {
         match &self.obj(d).kind {

@@ -23,6 +23,7 @@ use smallvec::SmallVec;
 
 use crate::error::{Error, Result};
 use crate::heap::{Heap, Objects};
+use crate::layout::DictKeysKind;
 use crate::object::{Header, InstanceAttrs, Kind, ObjId, TypeTag};
 
 /// List `k`'s sentinel is the index `SENTINEL + k`: no object has an index that high.
@@ -1257,6 +1258,18 @@ impl Heap {
         }
         Ok(out)
     }
+    /// Every strong reference the object holds: what its deallocation releases. The same as
+    /// [`Heap::gc_get_referents`] except for a dict with str keys, whose `tp_traverse`
+    /// leaves the keys out (they cannot be part of a cycle) though the dict owns them. For
+    /// checking counts: each object's count is the number of these that name it, plus the
+    /// interpreter's own references ([`Heap::roots`]).
+    pub fn references(&self, id: ObjId) -> Result<Vec<ObjId>> {
+        match &self.get(id)?.kind {
+            Kind::Dict { entries, .. } => Ok(entries.iter().flat_map(|(k, v)| [*k, *v]).collect()),
+            _ => Ok(self.referents(id)),
+        }
+    }
+
     /// `gc.get_referents(obj)`: what its `tp_traverse` visits.
     pub fn gc_get_referents(&self, id: ObjId) -> Result<Vec<ObjId>> {
         self.get(id)?;
@@ -1325,12 +1338,44 @@ impl Objects {
             Kind::Tuple(items) => items.iter().for_each(|i| f(*i)),
             Kind::List { items, .. } => items.iter().for_each(|i| f(*i)),
             Kind::Set { items, .. } => items.iter().for_each(|i| f(*i)),
-            Kind::Dict { entries, .. } => {
-                for (k, v) in entries {
-                    f(*k);
-                    f(*v);
+            // dict_traverse: a general table's entries value first, then key; a unicode
+            // table's values only (exact str keys cannot be part of a cycle); a split dict's
+            // values in the order of the class's shared keys.
+            Kind::Dict {
+                entries,
+                shape,
+                shared,
+                ..
+            } => match (shape.kind, shared) {
+                (DictKeysKind::General, _) => {
+                    for (k, v) in entries {
+                        f(*v);
+                        f(*k);
+                    }
                 }
-            }
+                (DictKeysKind::Split, Some(keys)) => {
+                    let names = &keys.borrow().names;
+                    let position = |k: &ObjId| match &self.obj(*k).kind {
+                        Kind::Str { value, .. } => names.iter().position(|n| n == value),
+                        _ => None,
+                    };
+                    let in_order = entries
+                        .iter()
+                        .enumerate()
+                        .all(|(i, (k, _))| position(k) == Some(i));
+                    if in_order {
+                        entries.iter().for_each(|(_, v)| f(*v));
+                    } else {
+                        let mut ordered: Vec<(usize, ObjId)> = entries
+                            .iter()
+                            .map(|(k, v)| (position(k).unwrap_or(usize::MAX), *v))
+                            .collect();
+                        ordered.sort_by_key(|(i, _)| *i);
+                        ordered.into_iter().for_each(|(_, v)| f(v));
+                    }
+                }
+                _ => entries.iter().for_each(|(_, v)| f(*v)),
+            },
             Kind::Instance { class, attrs, .. } => {
                 // subtype_traverse: the slots, the inline values or the dict, then the type.
                 match attrs {

@@ -293,11 +293,8 @@ impl Heap {
                 continue;
             }
             total += try_getsizeof(self, id)?;
-            // gc.get_referents: a dict's tp_traverse skips the keys of a str-keyed table.
-            match o.kind {
-                Kind::Dict { .. } => stack.extend(self.dict_traverse_order(id)),
-                _ => stack.extend(self.referents(id)),
-            }
+            // gc.get_referents (a dict's tp_traverse skips the keys of a str-keyed table).
+            stack.extend(self.referents(id));
         }
         Ok(total)
     }

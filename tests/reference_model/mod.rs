@@ -23,7 +23,7 @@ pub fn check(h: &Heap) -> Result<(), String> {
         *expected.entry(r).or_default() += 1;
     }
     for &id in &live {
-        for r in h.gc_get_referents(id).map_err(|e| e.to_string())? {
+        for r in h.references(id).map_err(|e| e.to_string())? {
             if !h.is_alive(r) {
                 return Err(format!("{} refers to a freed object", h.describe(id)));
             }
@@ -73,7 +73,7 @@ pub fn reachable(h: &Heap) -> HashSet<ObjId> {
         if !seen.insert(id) {
             continue;
         }
-        if let Ok(refs) = h.gc_get_referents(id) {
+        if let Ok(refs) = h.references(id) {
             stack.extend(refs);
         }
     }
