@@ -1161,23 +1161,27 @@ impl Heap {
 
     /// `x in c`, counting the work as the model's profiler sees it.
     pub(crate) fn contains_op(&mut self, c: ObjId, x: ObjId) -> Result<bool> {
-        let (members, hashed): (Vec<ObjId>, bool) = match &self.obj(c).kind {
-            Kind::List { items, .. } => (items.clone(), false),
-            Kind::Tuple(items) => (items.to_vec(), false),
-            Kind::Set { items, .. } => (items.clone(), true),
-            Kind::Dict { entries, .. } => (entries.iter().map(|(k, _)| *k).collect(), true),
+        // The members are read in place; the work is counted after the search.
+        let (found, comparisons, probes) = match &self.obj(c).kind {
+            Kind::List { items, .. } => self.scan(items, x),
+            Kind::Tuple(items) => self.scan(items, x),
+            // One hash computation and (for a hit) one probe and comparison. The model's
+            // table is its insertion-ordered members, searched by scanning them.
+            Kind::Set { items, .. } => {
+                let found = items.iter().any(|m| self.keys_equal(*m, x));
+                (found, u64::from(found), 1)
+            }
+            Kind::Dict { entries, .. } => {
+                let found = entries.iter().any(|(k, _)| self.keys_equal(*k, x));
+                (found, u64::from(found), 1)
+            }
             Kind::Str { value, .. } => {
-                let hay = value.clone();
-                let needle = match &self.obj(x).kind {
-                    Kind::Str { value, .. } => value.clone(),
-                    _ => {
-                        return Err(Error::Type(
-                            "'in <string>' requires string as left operand".into(),
-                        ))
-                    }
+                let Kind::Str { value: needle, .. } = &self.obj(x).kind else {
+                    return Err(Error::Type(
+                        "'in <string>' requires string as left operand".into(),
+                    ));
                 };
-                self.work.comparisons += hay.len() as u64;
-                return Ok(hay.contains(&*needle));
+                (value.contains(&**needle), value.len() as u64, 0)
             }
             _ => {
                 return Err(Error::Type(format!(
@@ -1186,23 +1190,18 @@ impl Heap {
                 )))
             }
         };
-        if hashed {
-            // One hash computation and (for a hit) one probe and comparison.
-            self.work.hash_probes += 1;
-            let found = members.iter().any(|m| self.keys_equal(*m, x));
-            if found {
-                self.work.comparisons += 1;
-            }
-            return Ok(found);
+        self.work.comparisons += comparisons;
+        self.work.hash_probes += probes;
+        Ok(found)
+    }
+
+    /// A sequence's `in`: identity first, then ==, item by item, until a match. Returns
+    /// (found, comparisons made, 0 probes).
+    fn scan(&self, items: &[ObjId], x: ObjId) -> (bool, u64, u64) {
+        match items.iter().position(|m| self.keys_equal(*m, x)) {
+            Some(i) => (true, i as u64 + 1, 0),
+            None => (false, items.len() as u64, 0),
         }
-        // A sequence is scanned: identity first, then ==, item by item.
-        for m in members {
-            self.work.comparisons += 1;
-            if self.keys_equal(m, x) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 }
 
