@@ -189,6 +189,66 @@ pub fn cascade() -> Result<String> {
 }
 // ANCHOR_END: cascade
 
+// ANCHOR: deep_chain
+/// A chain 120 nodes long, freed from its head: past 50 nested container deallocations,
+/// CPython's trashcan defers the next object and frees it once the nesting has unwound,
+/// which shows in the order the leaves go.
+pub fn deep_chain() -> Result<String> {
+    let mut py = Heap::new();
+    py.assign("freed", list([]))?;
+    py.class(
+        Class::new("Leaf")
+            .method(
+                "__init__",
+                &["self", "n"],
+                body(|py| py.assign_attr(name("self"), "n", name("n"))),
+            )
+            .method(
+                "__del__",
+                &["self"],
+                body(|py| py.exec(name("freed").method("append", [name("self").attr("n")]))),
+            ),
+    )?;
+    py.class(Class::new("Node").method(
+        "__init__",
+        &["self", "next", "n"],
+        body(|py| {
+            py.assign_attr(name("self"), "next", name("next"))?;
+            py.assign_attr(name("self"), "leaf", name("Leaf").call([name("n")]))
+        }),
+    ))?;
+    py.assign("head", none())?;
+    for n in 0..120 {
+        py.assign("head", name("Node").call([name("head"), int(n)]))?;
+    }
+    py.del("head")?;
+
+    // Runs of consecutive numbers, written first..last.
+    let count = py.int_value(name("len").call([name("freed")]))?;
+    let mut freed = Vec::new();
+    for i in 0..count {
+        freed.push(py.int_value(name("freed").item(int(i)))?);
+    }
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < freed.len() {
+        let mut j = i;
+        let step = freed.get(i + 1).map_or(0, |b| b - freed[i]);
+        while step.abs() == 1 && j + 1 < freed.len() && freed[j + 1] - freed[j] == step {
+            j += 1;
+        }
+        runs.push(if j == i {
+            freed[i].to_string()
+        } else {
+            format!("{}..{}", freed[i], freed[j])
+        });
+        i = j + 1;
+    }
+    py.print(format!("leaves freed, in order: {}", runs.join(", ")));
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: deep_chain
+
 // ANCHOR: freed_memory
 /// After an object is freed, its old address still holds a count of 0, until the memory
 /// is reused.
@@ -237,6 +297,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("constants_hold_references", constants_hold_references),
     ("leaving_scope", leaving_scope),
     ("cascade", cascade),
+    ("deep_chain", deep_chain),
     ("freed_memory", freed_memory),
 ];
 

@@ -83,6 +83,40 @@ pub struct Heap {
     /// down (see [`Heap::dealloc`]).
     dealloc_refs: Vec<ObjId>,
     dealloc_frames: Vec<Pending>,
+    /// The trashcan (`tstate->trash_delete_nesting` and `trash_delete_later`): how many
+    /// container deallocations are under way, and those deferred because too many were.
+    trash_nesting: usize,
+    trash_later: Vec<ObjId>,
+}
+
+/// `_PyTrash_UNWIND_LEVEL`: how many container deallocations may nest before the next one
+/// is deferred to the trashcan.
+const TRASH_UNWIND_LEVEL: usize = 50;
+
+/// Whether a type's `tp_dealloc` is bracketed by `Py_TRASHCAN_BEGIN`/`END` in 3.11: lists,
+/// tuples, dicts, sets, frames, and instances of classes (`subtype_dealloc`).
+fn uses_trashcan(tag: TypeTag) -> bool {
+    matches!(
+        tag,
+        TypeTag::List
+            | TypeTag::Tuple
+            | TypeTag::Dict
+            | TypeTag::Set
+            | TypeTag::FrozenSet
+            | TypeTag::Frame
+            | TypeTag::Instance
+    )
+}
+
+/// What [`Heap::pre_dealloc`] decided.
+enum Teardown {
+    /// Go on: release the references and the memory. `true` if the type is in the trashcan's
+    /// count (to be taken off when its deallocation ends).
+    Proceed(bool),
+    /// Too deep: put aside in the trashcan, to be deallocated when the nesting unwinds.
+    Deferred,
+    /// `__del__` made it reachable again.
+    Resurrected,
 }
 
 /// The objects' values (type, value, address, ...), indexed like the headers.
@@ -105,6 +139,7 @@ struct Pending {
     id: ObjId,
     base: usize,
     after: Option<ObjId>,
+    trashcan: bool,
 }
 
 impl Default for Heap {
@@ -155,6 +190,8 @@ impl Heap {
             buffer_bytes: 0,
             dealloc_refs: Vec::new(),
             dealloc_frames: Vec::new(),
+            trash_nesting: 0,
+            trash_later: Vec::new(),
         };
         h.statics.none = h.new_static(TypeTag::NoneType, Kind::None, 16);
         h.statics.false_ = h.new_static(TypeTag::Bool, Kind::Bool(false), 32);
@@ -627,6 +664,22 @@ impl Heap {
     /// it, release what it references in its type's order, and free it. Iterative (an
     /// explicit stack instead of recursion), so a million-long chain cannot overflow.
     pub(crate) fn dealloc(&mut self, id: ObjId) {
+        self.dealloc_cascade(id);
+        // _PyTrash_end: back at the outermost deallocation, the deferred objects are
+        // deallocated, last deferred first (_PyTrash_thread_destroy_chain), each with the
+        // nesting at 1 so that this does not start again from inside.
+        if self.trash_nesting == 0 && !self.trash_later.is_empty() {
+            self.trash_nesting += 1;
+            while let Some(op) = self.trash_later.pop() {
+                self.dealloc_cascade(op);
+            }
+            self.trash_nesting -= 1;
+        }
+    }
+
+    /// Deallocate `id` and whatever that frees in turn, depth first, as the nested
+    /// `tp_dealloc` calls of C would (past the trashcan's depth, objects are deferred).
+    fn dealloc_cascade(&mut self, id: ObjId) {
         // One release stack shared by every object being torn down (each knows where its
         // references start), reused between calls. A finalizer can start a nested
         // deallocation: that one gets fresh (empty) stacks.
@@ -635,12 +688,17 @@ impl Heap {
         let mut start = Some(id);
         loop {
             if let Some(id) = start.take() {
-                if self.pre_dealloc(id) {
+                if let Teardown::Proceed(trashcan) = self.pre_dealloc(id) {
                     let base = refs.len();
                     let after = self.take_references(id, &mut refs);
                     // Popped from the end: reverse so the first to release is last.
                     refs[base..].reverse();
-                    frames.push(Pending { id, base, after });
+                    frames.push(Pending {
+                        id,
+                        base,
+                        after,
+                        trashcan,
+                    });
                 }
             }
             let Some(top) = frames.last() else { break };
@@ -655,6 +713,9 @@ impl Heap {
             }
             let done = frames.pop().expect("checked non-empty");
             self.release_memory(done.id);
+            if done.trashcan {
+                self.trash_nesting -= 1;
+            }
             if let Some(after) = done.after {
                 let h = &mut self.heads[after.index as usize];
                 h.refcnt -= 1;
@@ -667,11 +728,20 @@ impl Heap {
         self.dealloc_frames = frames;
     }
 
-    /// The steps before an object's references are released: untrack, `__del__` once
-    /// (which may resurrect it: then stop), and clear weak references with their callbacks.
-    /// Returns false if the object came back to life.
-    fn pre_dealloc(&mut self, id: ObjId) -> bool {
+    /// The steps before an object's references are released: untrack; the trashcan
+    /// (`Py_TRASHCAN_BEGIN`: past [`TRASH_UNWIND_LEVEL`] nested container deallocations,
+    /// defer this one); `__del__` once (which may resurrect it: then stop); and clear weak
+    /// references with their callbacks.
+    fn pre_dealloc(&mut self, id: ObjId) -> Teardown {
         self.gc_untrack(id);
+        let trashcan = uses_trashcan(self.head(id.index).tag);
+        if trashcan {
+            if self.trash_nesting >= TRASH_UNWIND_LEVEL {
+                self.trash_later.push(id);
+                return Teardown::Deferred;
+            }
+            self.trash_nesting += 1;
+        }
         if self.needs_finalizer(id) {
             // PyObject_CallFinalizerFromDealloc: resurrect temporarily, call, re-check.
             let h = self.head_mut(id.index);
@@ -682,7 +752,10 @@ impl Heap {
             let h = self.head_mut(id.index);
             h.refcnt -= 1;
             if h.refcnt > 0 {
-                return false;
+                if trashcan {
+                    self.trash_nesting -= 1;
+                }
+                return Teardown::Resurrected;
             }
             self.gc_untrack(id);
         }
@@ -691,7 +764,7 @@ impl Heap {
             // A callback can resurrect the object through another route only via a strong
             // reference it already had: the count is still zero here.
         }
-        true
+        Teardown::Proceed(trashcan)
     }
 
     /// Detach every reference an object holds and append them to `release` in the order
