@@ -2855,6 +2855,48 @@ impl ArenaMap {
     }
 }
 
+/// The outlines of the boxes (frames and objects) of a heap picture: the
+/// `<rect ... rx="3" fill="none" .../>` lines [`HeapGraph::to_svg`] writes, as
+/// `[x, y, width, height]` (NaN for a missing attribute). For tests of the layout.
+pub fn box_outlines(svg: &str) -> Vec<[f64; 4]> {
+    let attr = |line: &str, key: &str| -> f64 {
+        let key = format!(" {key}=\"");
+        line.find(&key)
+            .and_then(|at| line[at + key.len()..].split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    svg.lines()
+        .filter(|l| l.starts_with("<rect ") && l.contains(" rx=\"3\" fill=\"none\""))
+        .map(|l| {
+            [
+                attr(l, "x"),
+                attr(l, "y"),
+                attr(l, "width"),
+                attr(l, "height"),
+            ]
+        })
+        .collect()
+}
+
+/// Two boxes of a heap picture ([`box_outlines`]) that overlap, if any (a box with a
+/// missing coordinate counts as overlapping everything).
+pub fn overlapping_boxes(svg: &str) -> Option<([f64; 4], [f64; 4])> {
+    let boxes = box_outlines(svg);
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart = a[0] + a[2] <= b[0]
+                || b[0] + b[2] <= a[0]
+                || a[1] + a[3] <= b[1]
+                || b[1] + b[3] <= a[1];
+            if !apart {
+                return Some((*a, *b));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3158,40 +3200,25 @@ mod tests {
         assert!(svg.contains(">cycle</text>"));
     }
 
-    /// The outlines of the boxes (frames and objects) an SVG draws.
-    fn box_outlines(svg: &str) -> Vec<(f64, f64, f64, f64)> {
-        let attr = |line: &str, name: &str| -> f64 {
-            let key = format!(" {name}=\"");
-            let at = line.find(&key).expect("attribute") + key.len();
-            line[at..]
-                .split('"')
-                .next()
-                .unwrap_or("")
-                .parse()
-                .expect("number")
+    #[test]
+    fn overlapping_boxes_are_found() {
+        let rect = |x: u32, y: u32| {
+            format!("<rect x=\"{x}\" y=\"{y}\" width=\"50\" height=\"20\" rx=\"3\" fill=\"none\"/>")
         };
-        svg.lines()
-            .filter(|l| l.starts_with("<rect ") && l.contains(" rx=\"3\" fill=\"none\""))
-            .map(|l| {
-                (
-                    attr(l, "x"),
-                    attr(l, "y"),
-                    attr(l, "width"),
-                    attr(l, "height"),
-                )
-            })
-            .collect()
+        let apart = [rect(0, 0), rect(60, 0), rect(0, 30)].join("\n");
+        assert_eq!(box_outlines(&apart).len(), 3);
+        assert_eq!(overlapping_boxes(&apart), None);
+        let touching = [rect(0, 0), rect(40, 10)].join("\n");
+        assert_eq!(
+            overlapping_boxes(&touching),
+            Some(([0.0, 0.0, 50.0, 20.0], [40.0, 10.0, 50.0, 20.0]))
+        );
     }
 
     /// No two boxes of a picture overlap.
     fn check_no_overlap(svg: &str) {
-        let boxes = box_outlines(svg);
-        for (i, a) in boxes.iter().enumerate() {
-            for b in &boxes[i + 1..] {
-                let apart =
-                    a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
-                assert!(apart, "boxes overlap: {a:?} and {b:?}");
-            }
+        if let Some((a, b)) = overlapping_boxes(svg) {
+            panic!("boxes overlap: {a:?} and {b:?}");
         }
     }
 
@@ -3234,7 +3261,7 @@ mod tests {
             .expect("width");
         assert!(width <= WRAP_AT + 2.0 * 14.0, "width {width}");
         // Two bands: some box starts well below the first band's boxes.
-        let ys: Vec<f64> = box_outlines(&svg).iter().map(|b| b.1).collect();
+        let ys: Vec<f64> = box_outlines(&svg).iter().map(|b| b[1]).collect();
         assert!(ys.iter().any(|&y| y > 100.0), "{ys:?}");
         assert_eq!(g.describe(), before, "wrapping changes only the drawing");
     }

@@ -17,38 +17,10 @@ fn check_inlineable(name: &str, svg: &str) {
     }
 }
 
-/// No two boxes (frames, objects) of a heap picture overlap: their outlines are the
-/// `<rect ... rx="3" fill="none" .../>` lines.
+/// No two boxes (frames, objects) of a heap picture overlap.
 fn check_boxes_apart(name: &str, svg: &str) {
-    let attr = |line: &str, key: &str| -> f64 {
-        let key = format!(" {key}=\"");
-        let at = line.find(&key).map(|i| i + key.len()).unwrap_or(0);
-        line[at..]
-            .split('"')
-            .next()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("{name}: no number for {key} in {line}"))
-    };
-    let boxes: Vec<[f64; 4]> = svg
-        .lines()
-        .filter(|l| l.starts_with("<rect ") && l.contains(" rx=\"3\" fill=\"none\""))
-        .map(|l| {
-            [
-                attr(l, "x"),
-                attr(l, "y"),
-                attr(l, "width"),
-                attr(l, "height"),
-            ]
-        })
-        .collect();
-    for (i, a) in boxes.iter().enumerate() {
-        for b in &boxes[i + 1..] {
-            let apart = a[0] + a[2] <= b[0]
-                || b[0] + b[2] <= a[0]
-                || a[1] + a[3] <= b[1]
-                || b[1] + b[3] <= a[1];
-            assert!(apart, "{name}: boxes overlap: {a:?} and {b:?}");
-        }
+    if let Some((a, b)) = pyheap::picture::overlapping_boxes(svg) {
+        panic!("{name}: boxes overlap: {a:?} and {b:?}");
     }
 }
 
