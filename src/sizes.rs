@@ -12,7 +12,7 @@
 //!
 //! Everything history-dependent is stored per object by the heap and advanced by the same
 //! resize rules as CPython's (see [`crate::containers`]): a list's `allocated`, a dict's
-//! [`DictShape`], a set's [`SetShape`], an array's `allocated`, a class's shared keys.
+//! [`DictShape`], a set's [`SetShape`](crate::layout::SetShape), an array's `allocated`, a class's shared keys.
 
 use std::collections::HashSet;
 
