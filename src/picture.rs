@@ -1889,8 +1889,12 @@ fn draw_box(out: &mut String, b: &Bx) {
 }
 
 fn draw_badge(out: &mut String, badge: Badge, x: f64, cy: f64) {
-    let (fill, stroke, text) = badge.colors();
-    let w = badge.width();
+    draw_pill(out, badge.colors(), x, cy, badge.width(), &badge.text());
+}
+
+/// A badge's rounded box and centred label (also the legend's sample of a badge).
+fn draw_pill(out: &mut String, colors: (&str, &str, &str), x: f64, cy: f64, w: f64, label: &str) {
+    let (fill, stroke, text) = colors;
     let _ = writeln!(
         out,
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1\"/>",
@@ -1906,7 +1910,7 @@ fn draw_badge(out: &mut String, badge: Badge, x: f64, cy: f64) {
         n(x + w / 2.0),
         n(cy),
         n(BADGE_FS),
-        esc(&badge.text())
+        esc(label)
     );
 }
 
@@ -1990,26 +1994,14 @@ fn draw_legend(out: &mut String, lines: &[Vec<LegendItem>], x0: f64, y0: f64) {
                     );
                 }
                 LegendItem::Cycle => draw_badge(out, Badge::Cycle, x, cy),
-                LegendItem::GcRefs => {
-                    let (fill, stroke, text) = Badge::GcRefs(0).colors();
-                    let w = it.swatch_w();
-                    let _ = writeln!(
-                        out,
-                        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1\"/>",
-                        n(x),
-                        n(cy - BADGE_H / 2.0),
-                        n(w),
-                        n(BADGE_H),
-                        n(BADGE_H / 2.0)
-                    );
-                    let _ = writeln!(
-                        out,
-                        "<text x=\"{}\" y=\"{}\" dominant-baseline=\"central\" text-anchor=\"middle\" font-family=\"{MONO}\" font-size=\"{}\" fill=\"{text}\">gc_refs</text>",
-                        n(x + w / 2.0),
-                        n(cy),
-                        n(BADGE_FS)
-                    );
-                }
+                LegendItem::GcRefs => draw_pill(
+                    out,
+                    Badge::GcRefs(0).colors(),
+                    x,
+                    cy,
+                    it.swatch_w(),
+                    "gc_refs",
+                ),
                 LegendItem::Freed => {
                     let _ = writeln!(
                         out,
