@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::heap::Heap;
+use crate::iteration::Flow;
 use crate::layout::{self, Block, DictKeysKind, DictShape, SetShape};
 use crate::object::{Kind, ObjId, TypeTag};
 use crate::sizes;
@@ -130,13 +131,21 @@ impl Heap {
 
     /// `list_resize(self, new_len)` on a list whose size is still its old length.
     fn list_resize(&mut self, l: ObjId, new_len: usize) {
-        let (allocated, len) = match &self.obj(l).kind {
-            Kind::List {
-                allocated, items, ..
-            } => (*allocated, items.len()),
+        let len = match &self.obj(l).kind {
+            Kind::List { items, .. } => items.len(),
             _ => return,
         };
-        let new_alloc = layout::list_resize(allocated, len, new_len);
+        self.list_resize_from(l, len, new_len);
+    }
+
+    /// `list_resize(self, new_len)` called while the list's size is still `old_len` (C
+    /// removes an item, resizes, then sets the size: the model has already removed it).
+    fn list_resize_from(&mut self, l: ObjId, old_len: usize, new_len: usize) {
+        let allocated = match &self.obj(l).kind {
+            Kind::List { allocated, .. } => *allocated,
+            _ => return,
+        };
+        let new_alloc = layout::list_resize(allocated, old_len, new_len);
         if new_alloc != allocated {
             self.list_set_allocated(l, new_alloc);
         }
@@ -239,14 +248,7 @@ impl Heap {
             Kind::List { items, .. } => items.pop().expect("len > 0"),
             _ => unreachable!("checked above"),
         };
-        // list_resize is called with the size still len: it sets the new size afterwards.
-        if let Kind::List { items, .. } = &mut self.obj_mut(l).kind {
-            items.push(v);
-        }
-        self.list_resize(l, len - 1);
-        if let Kind::List { items, .. } = &mut self.obj_mut(l).kind {
-            items.pop();
-        }
+        self.list_resize_from(l, len, len - 1);
         Ok(v)
     }
 
@@ -907,27 +909,14 @@ impl Heap {
         self.incref(init);
         let mut iter = self.get_iter(init)?;
         let a = self.new_array(typecode);
-        let mut outcome = Ok(());
-        loop {
-            match self.iter_next(&mut iter) {
-                Ok(Some(v)) => {
-                    let r = self.array_check_item(typecode, v);
-                    if r.is_ok() {
-                        self.array_ins1(a);
-                    }
-                    self.decref(v);
-                    if let Err(e) = r {
-                        outcome = Err(e);
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
-                }
+        let outcome = self.iter_each(&mut iter, None, |h, v| {
+            let r = h.array_check_item(typecode, v);
+            if r.is_ok() {
+                h.array_ins1(a);
             }
-        }
+            h.decref(v);
+            r.map(|_| Flow::Continue)
+        });
         self.iter_free(iter);
         match outcome {
             Ok(()) => Ok(a),
@@ -1142,13 +1131,7 @@ impl Heap {
                     _ => unreachable!("matched a list"),
                 };
                 // list_ass_slice resizes with the size still len, then sets len - 1.
-                if let Kind::List { items, .. } = &mut self.obj_mut(o).kind {
-                    items.push(v);
-                }
-                self.list_resize(o, len - 1);
-                if let Kind::List { items, .. } = &mut self.obj_mut(o).kind {
-                    items.pop();
-                }
+                self.list_resize_from(o, len, len - 1);
                 self.decref(v);
                 Ok(())
             }

@@ -275,6 +275,31 @@ impl Heap {
         }
     }
 
+    /// The `FOR_ITER` loop: hand each item of `iter` (a new reference, which `f` owns) to
+    /// `f`, until the iterator is exhausted or `f` says [`Flow::Break`]. The first error, from
+    /// the iterator or from `f`, ends the loop and is returned. Items are made at `site`
+    /// when one is given (the loop's line, for tracemalloc). The caller frees the iterator,
+    /// at the point where the C releases it.
+    pub(crate) fn iter_each(
+        &mut self,
+        iter: &mut Iter,
+        site: Option<&'static Location<'static>>,
+        mut f: impl FnMut(&mut Heap, ObjId) -> Result<Flow>,
+    ) -> Result<()> {
+        loop {
+            let next = match site {
+                Some(site) => self.at_site(site, |h| h.iter_next(iter)),
+                None => self.iter_next(iter),
+            };
+            let Some(item) = next? else {
+                return Ok(());
+            };
+            if let Flow::Break = f(self, item)? {
+                return Ok(());
+            }
+        }
+    }
+
     /// Run a comprehension and hand its result to `then` as an expression (a reference the
     /// heap holds until `then` returns, as the evaluation stack holds a value until the
     /// statement that uses it ends):
@@ -361,39 +386,27 @@ impl Heap {
             Build::List(_) => self.new_list_exact(Vec::new()),
             Build::Dict(..) => self.new_dict_untracked(),
         };
-        let mut outcome = Ok(());
-        loop {
-            let item = match self.iter_next(&mut iter) {
-                Ok(Some(v)) => v,
-                Ok(None) => break,
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
-                }
-            };
+        let outcome = self.iter_each(&mut iter, None, |h, item| {
             // STORE_FAST var: the old value is released after the new one is stored.
-            let frame = self.frames.last_mut().expect("pushed above");
+            let frame = h.frames.last_mut().expect("pushed above");
             let old = frame.locals[0].1.replace(item);
             if let Some(old) = old {
-                self.decref(old);
+                h.decref(old);
             }
-            let mark = self.temps.len();
+            let mark = h.temps.len();
             let step = match &comp.build {
-                Build::List(elt) => self.eval(elt).map(|v| {
-                    self.incref(v);
-                    self.list_append(result, v);
+                Build::List(elt) => h.eval(elt).map(|v| {
+                    h.incref(v);
+                    h.list_append(result, v);
                 }),
-                Build::Dict(k, v) => self
+                Build::Dict(k, v) => h
                     .eval(k)
-                    .and_then(|kv| self.eval(v).map(|vv| (kv, vv)))
-                    .and_then(|(kv, vv)| self.dict_set(result, kv, vv)),
+                    .and_then(|kv| h.eval(v).map(|vv| (kv, vv)))
+                    .and_then(|(kv, vv)| h.dict_set(result, kv, vv)),
             };
-            self.release_temps(mark);
-            if let Err(e) = step {
-                outcome = Err(e);
-                break;
-            }
-        }
+            h.release_temps(mark);
+            step.map(|_| Flow::Continue)
+        });
         // RETURN_VALUE: the frame's locals are cleared in slot order, `.0` (the iterator)
         // first, then the variable.
         let frame = self.frames.pop().expect("pushed above");
@@ -425,30 +438,14 @@ impl Heap {
             let it = h.eval_new_ref(&iterable)?;
             let mut iter = h.get_iter(it)?;
             let mut acc: i128 = 0;
-            let mut outcome = Ok(());
-            loop {
-                match h.iter_next(&mut iter) {
-                    Ok(Some(v)) => {
-                        let n = h.int_of(v);
-                        h.decref(v);
-                        match n.and_then(|n| {
-                            acc.checked_add(n)
-                                .ok_or_else(|| Error::NotModeled("a sum beyond 128 bits".into()))
-                        }) {
-                            Ok(s) => acc = s,
-                            Err(e) => {
-                                outcome = Err(e);
-                                break;
-                            }
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        outcome = Err(e);
-                        break;
-                    }
-                }
-            }
+            let outcome = h.iter_each(&mut iter, None, |h, v| {
+                let n = h.int_of(v);
+                h.decref(v);
+                acc = acc
+                    .checked_add(n?)
+                    .ok_or_else(|| Error::NotModeled("a sum beyond 128 bits".into()))?;
+                Ok(Flow::Continue)
+            });
             h.iter_free(iter);
             outcome.map(|_| h.new_int(acc))
         })?;
@@ -477,27 +474,11 @@ impl Heap {
             let it = h.eval_new_ref(&iterable)?;
             h.get_iter(it)
         })?;
-        let mut outcome = Ok(());
-        loop {
-            let item = match self.at_site(site, |h| h.iter_next(&mut iter)) {
-                Ok(Some(v)) => v,
-                Ok(None) => break,
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
-                }
-            };
-            let bound = self.at_site(site, |h| h.bind(target, item));
-            self.decref(item);
-            match bound.and_then(|_| body(self)) {
-                Ok(Flow::Continue) => {}
-                Ok(Flow::Break) => break,
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
-                }
-            }
-        }
+        let outcome = self.iter_each(&mut iter, Some(site), |h, item| {
+            let bound = h.at_site(site, |h| h.bind(target, item));
+            h.decref(item);
+            bound.and_then(|_| body(h))
+        });
         self.iter_free(iter);
         outcome
     }
