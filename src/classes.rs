@@ -77,7 +77,14 @@ impl Heap {
         r.map(|_| f)
     }
 
-    fn new_function(&mut self, name: &str, params: &[&str], body: Body, generator: bool) -> ObjId {
+    /// A function object of the current compilation unit (`MAKE_FUNCTION`), tracked.
+    pub(crate) fn new_function(
+        &mut self,
+        name: &str,
+        params: &[&str],
+        body: Body,
+        generator: bool,
+    ) -> ObjId {
         let code = self.current_code();
         let globals = self.globals;
         self.incref(code);
@@ -368,20 +375,6 @@ impl Heap {
         let m = self.alloc(TypeTag::Method, Kind::Method { func, self_ });
         self.gc_track(m);
         m
-    }
-
-    /// An instance's inline values in the order CPython goes through them when it visits
-    /// (`_PyObject_VisitInstanceAttributes`), clears (`_PyObject_ClearInstanceAttributes`)
-    /// or frees them (`_PyObject_FreeInstanceAttributes`): the order of the class's shared
-    /// keys, that is, the order in which any instance first set each name, not the order this
-    /// instance set them (which only its `__dict__` follows). Appended to `out`.
-    pub(crate) fn inline_values_in_key_order_into(
-        &self,
-        class: ObjId,
-        vals: &[(Rc<str>, ObjId)],
-        out: &mut impl Extend<ObjId>,
-    ) {
-        self.objs.inline_values_in_key_order_into(class, vals, out)
     }
 
     /// `o.__dict__` on an instance: materializes the dict from the inline values (3.11's
@@ -874,7 +867,11 @@ impl Objects {
         }
     }
 
-    /// See [`Heap::inline_values_in_key_order_into`].
+    /// An instance's inline values in the order CPython goes through them when it visits
+    /// (`_PyObject_VisitInstanceAttributes`), clears (`_PyObject_ClearInstanceAttributes`)
+    /// or frees them (`_PyObject_FreeInstanceAttributes`): the order of the class's shared
+    /// keys, that is, the order in which any instance first set each name, not the order this
+    /// instance set them (which only its `__dict__` follows). Appended to `out`.
     pub(crate) fn inline_values_in_key_order_into(
         &self,
         class: ObjId,

@@ -537,7 +537,8 @@ impl Heap {
         } = &self.obj(id).kind
         {
             // _PyObject_ClearInstanceAttributes: in the class's shared-keys order.
-            self.inline_values_in_key_order_into(*class, vals, &mut release);
+            self.objs
+                .inline_values_in_key_order_into(*class, vals, &mut release);
         }
         match &mut self.obj_mut(id).kind {
             Kind::List {

@@ -780,7 +780,8 @@ impl Heap {
         } = &self.obj(id).kind
         {
             // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
-            self.inline_values_in_key_order_into(*class, vals, release);
+            self.objs
+                .inline_values_in_key_order_into(*class, vals, release);
         }
         let o = self.objs.0[id.index as usize]
             .as_mut()

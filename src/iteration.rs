@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::heap::Heap;
 use crate::names::Frame;
-use crate::object::{FunctionInfo, Kind, ObjId, TypeTag};
+use crate::object::{Kind, ObjId};
 
 /// Bytes of an iterator object: `rangeiterobject` (head, index, start, step, len) and
 /// `listiterobject`/`tupleiterobject` (head, index, sequence) plus their `PyGC_Head` are
@@ -348,28 +348,12 @@ impl Heap {
 
     /// `MAKE_FUNCTION` for the hidden `<listcomp>`/`<dictcomp>` function.
     fn make_comprehension_function(&mut self, comp: &Comprehension) -> ObjId {
-        let code = self.current_code();
-        let globals = self.globals;
-        self.incref(code);
-        self.incref(globals);
         let name = match comp.build {
             Build::List(_) => "<listcomp>",
             Build::Dict(..) => "<dictcomp>",
         };
-        let f = self.alloc(
-            TypeTag::Function,
-            Kind::Function(Box::new(FunctionInfo {
-                name: Rc::from(name),
-                code,
-                globals,
-                params: vec![Rc::from(".0")],
-                body: crate::names::body(|_| Ok(())),
-                generator: false,
-                dict: None,
-            })),
-        );
-        self.gc_track(f);
-        f
+        // Its body is run_comprehension, which the caller runs on the iterator.
+        self.new_function(name, &[".0"], crate::names::body(|_| Ok(())), false)
     }
 
     /// The `<listcomp>` frame: `.0` is the iterator, then the loop.
