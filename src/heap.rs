@@ -662,7 +662,8 @@ impl Heap {
 
     /// An object's count reached zero: run its finalizer (once), clear weak references to
     /// it, release what it references in its type's order, and free it. Iterative (an
-    /// explicit stack instead of recursion), so a million-long chain cannot overflow.
+    /// explicit stack instead of recursion), so a million-long chain cannot overflow; the
+    /// trashcan keeps that stack at most 50 container deallocations deep, as in CPython.
     pub(crate) fn dealloc(&mut self, id: ObjId) {
         self.dealloc_cascade(id);
         // _PyTrash_end: back at the outermost deallocation, the deferred objects are
