@@ -11,8 +11,8 @@
 //! object's references (`delete_garbage`), after which reference counting frees them.
 //!
 //! Generation lists are intrusive doubly linked lists through the object table's header
-//! array (indices in each object's header; a list's own head is a sentinel index, as
-//! CPython's lists are circular through a `PyGC_Head` sentinel), so moving an object
+//! array (indices in each object's header; a list's own head is an entry of that array, as
+//! CPython's lists are circular through a `PyGC_Head` of their own), so moving an object
 //! between lists and merging two lists are O(1), and the order of every list, hence the
 //! order finalizers run in, is CPython's. Like `gc_list_size`, a list's length is counted
 //! by walking it, only where CPython counts it.
@@ -26,9 +26,6 @@ use crate::heap::{Heap, Objects};
 use crate::layout::DictKeysKind;
 use crate::object::{Header, InstanceAttrs, Kind, ObjId, TypeTag};
 
-/// List `k`'s sentinel is the index `SENTINEL + k`: no object has an index that high.
-const SENTINEL: u32 = u32::MAX - 16;
-
 /// Number of generations (`NUM_GENERATIONS`).
 pub const NUM_GENERATIONS: usize = 3;
 
@@ -39,32 +36,19 @@ const FINALIZERS: u8 = 5;
 const STILL_UNREACHABLE: u8 = 6;
 const WRCB_TO_CALL: u8 = 7;
 const SEEN: u8 = 8;
-const NUM_LISTS: usize = 9;
+pub(crate) const NUM_LISTS: usize = 9;
 
 /// `gc.DEBUG_SAVEALL`: keep garbage in `gc.garbage` instead of freeing it.
 pub const DEBUG_SAVEALL: u32 = 1 << 5;
 
-/// An intrusive list's sentinel: its first and last objects (its own sentinel index when
-/// empty).
-#[derive(Clone, Copy, Debug)]
-struct List {
-    head: u32,
-    tail: u32,
-}
-
-impl List {
-    fn empty(k: u8) -> List {
-        List {
-            head: SENTINEL + k as u32,
-            tail: SENTINEL + k as u32,
-        }
-    }
-}
-
-/// Whether a link is a list's sentinel rather than an object.
+/// Whether a link is a list's head node rather than an object. As in CPython, where each
+/// generation's list head is a `PyGC_Head` like the objects', the heads are entries of the
+/// header array: list `k`'s head is entry `k` (its `next` is the first object, its `prev`
+/// the last; both `k` when empty), and objects start at [`NUM_LISTS`]. So linking and
+/// unlinking are plain writes, with no case for the ends of a list.
 #[inline]
 fn is_sentinel(i: u32) -> bool {
-    i >= SENTINEL
+    i < NUM_LISTS as u32
 }
 
 /// Per-generation statistics, as `gc.get_stats()` reports them.
@@ -281,7 +265,6 @@ impl Trace {
 
 /// The collector's state: `struct _gc_runtime_state`.
 pub struct GcState {
-    lists: [List; NUM_LISTS],
     /// Per-generation (threshold, count).
     thresholds: [i64; NUM_GENERATIONS],
     counts: [usize; NUM_GENERATIONS],
@@ -305,7 +288,6 @@ pub struct GcState {
 impl Default for GcState {
     fn default() -> Self {
         GcState {
-            lists: std::array::from_fn(|k| List::empty(k as u8)),
             thresholds: [700, 10, 10],
             counts: [0; NUM_GENERATIONS],
             enabled: true,
@@ -328,39 +310,24 @@ impl Default for GcState {
 impl Heap {
     // ----- intrusive lists ------------------------------------------------------------------
 
-    #[inline]
-    fn set_next(&mut self, node: u32, to: u32) {
-        if is_sentinel(node) {
-            self.gc.lists[(node - SENTINEL) as usize].head = to;
-        } else {
-            self.head_mut(node).next = to;
-        }
-    }
-
-    #[inline]
-    fn set_prev(&mut self, node: u32, to: u32) {
-        if is_sentinel(node) {
-            self.gc.lists[(node - SENTINEL) as usize].tail = to;
-        } else {
-            self.head_mut(node).prev = to;
-        }
-    }
-
     /// `gc_list_append`
+    #[inline]
     fn gl_append(&mut self, list: u8, idx: u32) {
-        let tail = self.gc.lists[list as usize].tail;
+        let list = u32::from(list);
+        let tail = self.head(list).prev;
         let h = self.head_mut(idx);
         h.prev = tail;
-        h.next = SENTINEL + list as u32;
-        self.set_next(tail, idx);
-        self.gc.lists[list as usize].tail = idx;
+        h.next = list;
+        self.head_mut(tail).next = idx;
+        self.head_mut(list).prev = idx;
     }
 
     /// `gc_list_remove`: the neighbours are enough, whichever list it is in.
+    #[inline]
     fn gl_remove(&mut self, idx: u32) {
         let Header { prev, next, .. } = *self.head(idx);
-        self.set_next(prev, next);
-        self.set_prev(next, prev);
+        self.head_mut(prev).next = next;
+        self.head_mut(next).prev = prev;
     }
 
     /// `gc_list_move`
@@ -374,31 +341,38 @@ impl Heap {
         if from == to || self.gl_is_empty(from) {
             return;
         }
-        let f = self.gc.lists[from as usize];
-        let to_tail = self.gc.lists[to as usize].tail;
-        self.set_next(to_tail, f.head);
-        self.head_mut(f.head).prev = to_tail;
-        self.head_mut(f.tail).next = SENTINEL + to as u32;
-        self.gc.lists[to as usize].tail = f.tail;
-        self.gc.lists[from as usize] = List::empty(from);
+        let (from, to) = (u32::from(from), u32::from(to));
+        let Header {
+            next: first,
+            prev: last,
+            ..
+        } = *self.head(from);
+        let to_tail = self.head(to).prev;
+        self.head_mut(to_tail).next = first;
+        self.head_mut(first).prev = to_tail;
+        self.head_mut(last).next = to;
+        self.head_mut(to).prev = last;
+        let h = self.head_mut(from);
+        h.next = from;
+        h.prev = from;
     }
 
     #[inline]
     fn gl_is_empty(&self, list: u8) -> bool {
-        is_sentinel(self.gc.lists[list as usize].head)
+        is_sentinel(self.head(u32::from(list)).next)
     }
 
     /// The first object of a list, if any.
     #[inline]
     fn gl_first(&self, list: u8) -> Option<u32> {
-        let h = self.gc.lists[list as usize].head;
+        let h = self.head(u32::from(list)).next;
         (!is_sentinel(h)).then_some(h)
     }
 
     /// `gc_list_size`: counted by walking, as CPython does.
     fn gl_len(&self, list: u8) -> usize {
         let mut n = 0;
-        let mut i = self.gc.lists[list as usize].head;
+        let mut i = self.head(u32::from(list)).next;
         while !is_sentinel(i) {
             n += 1;
             i = self.head(i).next;
@@ -409,7 +383,7 @@ impl Heap {
     /// The objects of a list, in order (for the observers: pictures, traces, `gc` queries).
     fn gl_indices(&self, list: u8) -> Vec<u32> {
         let mut out = Vec::new();
-        let mut i = self.gc.lists[list as usize].head;
+        let mut i = self.head(u32::from(list)).next;
         while !is_sentinel(i) {
             out.push(i);
             i = self.head(i).next;
@@ -423,7 +397,7 @@ impl Heap {
         while !is_sentinel(i) {
             i = self.head(i).next;
         }
-        (i - SENTINEL) as u8
+        i as u8
     }
 
     // ----- tracking -------------------------------------------------------------------------
@@ -605,7 +579,7 @@ impl Heap {
     // ANCHOR: subtract_refs
     /// `update_refs`: gc_refs = ob_refcnt for every object of the list; mark them collecting.
     fn update_refs(&mut self, list: u8) {
-        let mut i = self.gc.lists[list as usize].head;
+        let mut i = self.head(u32::from(list)).next;
         while !is_sentinel(i) {
             let h = self.head_mut(i);
             h.gc_refs = h.refcnt;
@@ -617,7 +591,7 @@ impl Heap {
     /// `subtract_refs`: for each reference from one collected object to another, subtract
     /// one. What remains counts references from outside the generation.
     fn subtract_refs(&mut self, list: u8) {
-        let mut i = self.gc.lists[list as usize].head;
+        let mut i = self.head(u32::from(list)).next;
         while !is_sentinel(i) {
             let id = self.by_index(i);
             // The objects are read while their headers are written: two arrays.
@@ -643,7 +617,7 @@ impl Heap {
     /// for now; it may be moved back when a later reachable object references it.
     fn move_unreachable(&mut self, young: u8) {
         let mut targets = std::mem::take(&mut self.gc.scratch);
-        let mut cur = self.gc.lists[young as usize].head;
+        let mut cur = self.head(u32::from(young)).next;
         while !is_sentinel(cur) {
             let Header { next, gc_refs, .. } = *self.head(cur);
             if gc_refs > 0 {
@@ -719,7 +693,7 @@ impl Heap {
 
     /// `untrack_tuples`: a surviving tuple that holds nothing trackable stops being tracked.
     fn untrack_tuples(&mut self, list: u8) {
-        let mut i = self.gc.lists[list as usize].head;
+        let mut i = self.head(u32::from(list)).next;
         while !is_sentinel(i) {
             let Header { next, tag, .. } = *self.head(i);
             if tag == TypeTag::Tuple {
@@ -736,7 +710,7 @@ impl Heap {
 
     /// `untrack_dicts` (full collections only).
     fn untrack_dicts(&mut self, list: u8) {
-        let mut i = self.gc.lists[list as usize].head;
+        let mut i = self.head(u32::from(list)).next;
         while !is_sentinel(i) {
             let Header { next, tag, .. } = *self.head(i);
             let id = self.by_index(i);
@@ -759,7 +733,7 @@ impl Heap {
     /// `finalizers` (and end in `gc.garbage`). Python classes' `__del__` is a `tp_finalize`
     /// (PEP 442), so in this model no object has one; the unreachable flags are cleared.
     fn move_legacy_finalizers(&mut self) {
-        let mut i = self.gc.lists[UNREACHABLE as usize].head;
+        let mut i = self.head(u32::from(UNREACHABLE)).next;
         while !is_sentinel(i) {
             let h = self.head_mut(i);
             h.set(Header::UNREACHABLE, false);
@@ -771,7 +745,7 @@ impl Heap {
     /// callbacks of the weakrefs that are not garbage themselves. Returns the number of
     /// weakrefs those callbacks freed.
     fn handle_weakrefs(&mut self, old: u8) -> usize {
-        let mut i = self.gc.lists[UNREACHABLE as usize].head;
+        let mut i = self.head(u32::from(UNREACHABLE)).next;
         while !is_sentinel(i) {
             let Header { next, tag, .. } = *self.head(i);
             let id = self.by_index(i);
@@ -850,7 +824,7 @@ impl Heap {
         self.gl_merge(UNREACHABLE, SEEN);
         self.move_unreachable(SEEN);
         self.gl_merge(UNREACHABLE, STILL_UNREACHABLE);
-        let mut i = self.gc.lists[STILL_UNREACHABLE as usize].head;
+        let mut i = self.head(u32::from(STILL_UNREACHABLE)).next;
         while !is_sentinel(i) {
             let h = self.head_mut(i);
             h.set(Header::UNREACHABLE, false);

@@ -193,6 +193,15 @@ impl Heap {
             trash_nesting: 0,
             trash_later: Vec::new(),
         };
+        // The collector's list heads are the first entries of the header array (see gc.rs).
+        for k in 0..crate::gc::NUM_LISTS as u32 {
+            h.heads.push(Header {
+                prev: k,
+                next: k,
+                ..Header::default()
+            });
+            h.objs.0.push(None);
+        }
         h.statics.none = h.new_static(TypeTag::NoneType, Kind::None, 16);
         h.statics.false_ = h.new_static(TypeTag::Bool, Kind::Bool(false), 32);
         h.statics.true_ = h.new_static(TypeTag::Bool, Kind::Bool(true), 32);
@@ -396,7 +405,7 @@ impl Heap {
 
     /// Number of live objects (statics included).
     pub fn object_count(&self) -> usize {
-        self.objs.0.len() - self.free_slots.len()
+        self.objs.0.len() - crate::gc::NUM_LISTS - self.free_slots.len()
     }
 
     /// `id(x)`
