@@ -802,8 +802,8 @@ impl Heap {
             return Ok(None);
         }
         if !started {
-            let range = self.alloc(TypeTag::Range, Kind::Range(0, stop.into(), 1));
-            let iterator = self.alloc(TypeTag::Range, Kind::Range(0, stop.into(), 1));
+            let range = self.alloc(TypeTag::Range, Kind::Range(Box::new((0, stop.into(), 1))));
+            let iterator = self.alloc(TypeTag::Range, Kind::Range(Box::new((0, stop.into(), 1))));
             self.decref(range);
             if let Kind::Generator { locals, .. } = &mut self.obj_mut(g).kind {
                 locals.push((Rc::from(ITERATOR), iterator));

@@ -8,6 +8,7 @@
 use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 use crate::layout::{DictShape, SetShape, SharedKeys};
 
@@ -227,6 +228,43 @@ pub enum InstanceAttrs {
     Slots(SlotValues),
 }
 
+/// An `int`'s value, kept as two 64-bit halves: an `i128` field would make [`Kind`] (and
+/// so every object table entry) 16-byte aligned, padding each entry by 8 to 16 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IntValue {
+    lo: u64,
+    hi: i64,
+}
+
+impl IntValue {
+    /// Split `v` into its halves.
+    #[inline]
+    pub const fn new(v: i128) -> Self {
+        IntValue {
+            lo: v as u64,
+            hi: (v >> 64) as i64,
+        }
+    }
+
+    /// The value.
+    #[inline]
+    pub const fn get(self) -> i128 {
+        ((self.hi as i128) << 64) | self.lo as i128
+    }
+}
+
+impl From<i128> for IntValue {
+    fn from(v: i128) -> Self {
+        IntValue::new(v)
+    }
+}
+
+impl std::fmt::Debug for IntValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// The value part of an object, per type.
 #[derive(Debug, Clone)]
 pub enum Kind {
@@ -235,7 +273,7 @@ pub enum Kind {
     /// `True` / `False`
     Bool(bool),
     /// An `int` (the model's ints fit in 128 bits, enough for every seed).
-    Int(i128),
+    Int(IntValue),
     /// A `float`
     Float(f64),
     /// A `str`; `interned` says whether it is in the interned dict.
@@ -284,8 +322,9 @@ pub enum Kind {
         /// Address of the table when it outgrew the smalltable (else 0).
         table_addr: u64,
     },
-    /// `range(start, stop, step)`
-    Range(i128, i128, i128),
+    /// `range(start, stop, step)`, boxed: ranges are rare and three `i128`s would more
+    /// than double the largest variant.
+    Range(Box<(i128, i128, i128)>),
     /// A class object.
     Type(Box<ClassInfo>),
     /// An instance of a user class.
@@ -461,13 +500,23 @@ pub struct Object {
     /// The value.
     pub kind: Kind,
     /// Weak references to this object, newest-with-callback first as CPython orders them.
-    pub weakrefs: Vec<ObjId>,
+    /// A `ThinVec` (one word, no allocation while empty): almost no object has any.
+    pub weakrefs: ThinVec<ObjId>,
     /// Statically allocated (small ints, singletons): never freed, not from the allocator.
     pub is_static: bool,
     /// Where the object's memory came from.
     pub mem: MemSource,
     /// Bytes requested for the object itself (pre-header included; separate buffers not).
-    pub request: usize,
+    /// A `u32` keeps the table entry small: a block's value is in memory, far below 4 GiB.
+    pub request: u32,
+}
+
+impl Object {
+    /// [`Object::request`] in bytes, as the allocator counts them.
+    #[inline]
+    pub fn request_bytes(&self) -> usize {
+        self.request as usize
+    }
 }
 
 /// Where an object's memory came from: explains id reuse.
@@ -489,5 +538,28 @@ mod layout_tests {
     fn table_entries_stay_small() {
         assert_eq!(std::mem::size_of::<super::Header>(), 32);
         assert!(std::mem::size_of::<Option<super::Object>>() <= 128);
+    }
+}
+
+#[cfg(test)]
+mod tmp_sizes {
+    use super::*;
+    use std::mem::size_of;
+    #[test]
+    fn print_sizes() {
+        eprintln!("Kind {} align {}", size_of::<Kind>(), std::mem::align_of::<Kind>());
+        eprintln!("Object {} Option<Object> {}", size_of::<Object>(), size_of::<Option<Object>>());
+        eprintln!("Refs {}", size_of::<Refs>());
+        eprintln!("List {}", size_of::<(Vec<ObjId>, usize, u64)>());
+        eprintln!("Dict {}", size_of::<(Vec<(ObjId, ObjId)>, DictShape, Option<SharedKeysRef>, u64)>());
+        eprintln!("DictShape {} SetShape {}", size_of::<DictShape>(), size_of::<SetShape>());
+        eprintln!("Set {}", size_of::<(Vec<ObjId>, SetShape, bool, u64)>());
+        eprintln!("InstanceAttrs {} Inline {} Slots {}", size_of::<InstanceAttrs>(), size_of::<InlineValues>(), size_of::<SlotValues>());
+        eprintln!("Instance {}", size_of::<(ObjId, InstanceAttrs, u64)>());
+        eprintln!("Code {}", size_of::<(Rc<str>, Vec<ObjId>)>());
+        eprintln!("Frame {}", size_of::<(Rc<str>, Vec<(Rc<str>, ObjId)>, Option<usize>)>());
+        eprintln!("Generator {}", size_of::<(Rc<str>, Vec<(Rc<str>, ObjId)>, usize, i64, i64)>());
+        eprintln!("Array {}", size_of::<(char, usize, usize, u64)>());
+        eprintln!("Str {}", size_of::<(Rc<str>, bool)>());
     }
 }

@@ -86,7 +86,7 @@ pub fn class_request(nslots: usize) -> usize {
 /// separately allocated buffers not): [`layout::block_request`] for the kinds it knows.
 pub fn alloc_request(h: &Heap, tag: TypeTag, kind: &Kind) -> usize {
     let block = match kind {
-        Kind::Int(v) => Block::Int(*v),
+        Kind::Int(v) => Block::Int(v.get()),
         Kind::Float(_) => Block::Float,
         Kind::Str { value, .. } => Block::Str(value),
         Kind::Bytes(b) => Block::Bytes(b.len()),
@@ -146,7 +146,7 @@ pub fn try_getsizeof(h: &Heap, id: ObjId) -> Result<usize> {
     Ok(match &o.kind {
         Kind::None => layout::PY_OBJECT_HEAD,
         Kind::Bool(b) => layout::bool_sizeof(*b),
-        Kind::Int(v) => layout::int_sizeof(*v),
+        Kind::Int(v) => layout::int_sizeof(v.get()),
         Kind::Float(_) => layout::float_sizeof(),
         Kind::Str { value, .. } => layout::str_sizeof(value),
         Kind::Bytes(b) => layout::bytes_sizeof(b.len()),
@@ -241,7 +241,7 @@ impl Heap {
         let mut out = vec![block(
             "object",
             o.addr - preheader(o.tag, managed) as u64,
-            o.request,
+            o.request_bytes(),
         )];
         let extra = match &o.kind {
             Kind::List { items_addr, .. } => Some(("items", *items_addr)),
