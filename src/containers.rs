@@ -443,7 +443,7 @@ impl Heap {
         }
         let ours = self.dict_shape(d);
         let items: Vec<(ObjId, ObjId)> = match &self.obj(other).kind {
-            Kind::Dict { entries, .. } => entries.clone(),
+            Kind::Dict { entries, .. } => entries.to_vec(),
             _ => {
                 return Err(Error::Type(format!(
                     "{} is not a dict",
@@ -510,7 +510,9 @@ impl Heap {
             (Kind::Int(x), Kind::Int(y)) => x == y,
             (Kind::Int(x), Kind::Bool(y)) | (Kind::Bool(y), Kind::Int(x)) => x.get() == *y as i128,
             (Kind::Float(x), Kind::Float(y)) => x == y,
-            (Kind::Int(x), Kind::Float(y)) | (Kind::Float(y), Kind::Int(x)) => (x.get() as f64) == *y,
+            (Kind::Int(x), Kind::Float(y)) | (Kind::Float(y), Kind::Int(x)) => {
+                (x.get() as f64) == *y
+            }
             (Kind::Tuple(x), Kind::Tuple(y)) => {
                 x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.keys_equal(*p, *q))
             }

@@ -826,9 +826,7 @@ impl Heap {
             } => {
                 // subtype_dealloc: slots, then the dict or inline values; the class last.
                 match attrs {
-                    InstanceAttrs::Slots(slots) => {
-                        release.extend(slots.drain(..).filter_map(|(_, v)| v))
-                    }
+                    InstanceAttrs::Slots(slots) => release.extend(slots.drain(..).flatten()),
                     // Already appended, in key order, above.
                     InstanceAttrs::Inline(values) => values.clear(),
                     InstanceAttrs::Dict(d) => release.push(*d),
@@ -959,7 +957,7 @@ impl Heap {
         self.alloc(
             TypeTag::Dict,
             Kind::Dict {
-                entries: Vec::new(),
+                entries: Default::default(),
                 shape: crate::layout::DictShape::empty(),
                 shared: None,
                 keys_addr: 0,

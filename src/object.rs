@@ -208,13 +208,28 @@ pub struct ClassInfo {
     pub cached_keys_addr: u64,
 }
 
+impl ClassInfo {
+    /// The `__slots__` names that are member slots holding a value (not `__weakref__` or
+    /// `__dict__`), in the order of an instance's [`SlotValues`]; none without `__slots__`.
+    pub fn value_slots(&self) -> impl Iterator<Item = &Rc<str>> {
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
+    }
+}
+
+/// A dict's entries. A `ThinVec` keeps its length and capacity in the allocation, beside
+/// the entries a traversal reads anyway, so the object table's entries stay small.
+pub type DictEntries = ThinVec<(ObjId, ObjId)>;
+
 /// An instance's inline values: (name, value), the name shared with the class's keys.
 /// One sits inside the object, more spill to the heap.
 pub type InlineValues = SmallVec<[(Rc<str>, ObjId); 1]>;
 
-/// An instance's `__slots__` values: (slot name, value if set), inside the object for one
-/// slot.
-pub type SlotValues = SmallVec<[(Rc<str>, Option<ObjId>); 1]>;
+/// An instance's `__slots__` values (each `None` until set), in the order of its class's
+/// [`ClassInfo::value_slots`], which holds the names; two sit inside the object.
+pub type SlotValues = SmallVec<[Option<ObjId>; 2]>;
 
 /// Where an instance keeps its attributes.
 #[derive(Debug, Clone)]
@@ -299,7 +314,7 @@ pub enum Kind {
     /// A `dict` (insertion ordered, as 3.7+ guarantees).
     Dict {
         /// The entries, in insertion order.
-        entries: Vec<(ObjId, ObjId)>,
+        entries: DictEntries,
         /// Its keys object as far as sizes go: log2 of the table (0 = the shared empty
         /// keys), kind (general, unicode, split), `dk_nentries` (deleted entries included)
         /// and `dk_usable`. For a split dict, the entry counts are the class's: read them
@@ -385,8 +400,9 @@ pub enum Kind {
         name: Rc<str>,
         /// Locals held by the suspended frame.
         locals: Vec<(Rc<str>, ObjId)>,
-        /// Words of frame data (`co_framesize`), which sets its size in 3.11.
-        framesize: usize,
+        /// Words of frame data (`co_framesize`), which sets its size in 3.11 (a `u32` keeps
+        /// the variant within the table entry's bound).
+        framesize: u32,
         /// The remaining values it will yield (the model runs generators as counters).
         next: i64,
         /// One past the last value.
@@ -533,33 +549,13 @@ pub enum MemSource {
 #[cfg(test)]
 mod layout_tests {
     /// The object table's two arrays: the header stays at 32 bytes (two per cache line),
-    /// the rest of an object within two cache lines.
+    /// the rest of an object at 88 (collector passes that traverse objects stream through
+    /// these entries): `Kind` is 8-aligned and at most 64 bytes.
     #[test]
     fn table_entries_stay_small() {
         assert_eq!(std::mem::size_of::<super::Header>(), 32);
-        assert!(std::mem::size_of::<Option<super::Object>>() <= 128);
-    }
-}
-
-#[cfg(test)]
-mod tmp_sizes {
-    use super::*;
-    use std::mem::size_of;
-    #[test]
-    fn print_sizes() {
-        eprintln!("Kind {} align {}", size_of::<Kind>(), std::mem::align_of::<Kind>());
-        eprintln!("Object {} Option<Object> {}", size_of::<Object>(), size_of::<Option<Object>>());
-        eprintln!("Refs {}", size_of::<Refs>());
-        eprintln!("List {}", size_of::<(Vec<ObjId>, usize, u64)>());
-        eprintln!("Dict {}", size_of::<(Vec<(ObjId, ObjId)>, DictShape, Option<SharedKeysRef>, u64)>());
-        eprintln!("DictShape {} SetShape {}", size_of::<DictShape>(), size_of::<SetShape>());
-        eprintln!("Set {}", size_of::<(Vec<ObjId>, SetShape, bool, u64)>());
-        eprintln!("InstanceAttrs {} Inline {} Slots {}", size_of::<InstanceAttrs>(), size_of::<InlineValues>(), size_of::<SlotValues>());
-        eprintln!("Instance {}", size_of::<(ObjId, InstanceAttrs, u64)>());
-        eprintln!("Code {}", size_of::<(Rc<str>, Vec<ObjId>)>());
-        eprintln!("Frame {}", size_of::<(Rc<str>, Vec<(Rc<str>, ObjId)>, Option<usize>)>());
-        eprintln!("Generator {}", size_of::<(Rc<str>, Vec<(Rc<str>, ObjId)>, usize, i64, i64)>());
-        eprintln!("Array {}", size_of::<(char, usize, usize, u64)>());
-        eprintln!("Str {}", size_of::<(Rc<str>, bool)>());
+        assert_eq!(std::mem::align_of::<super::Kind>(), 8);
+        assert!(std::mem::size_of::<super::Kind>() <= 64);
+        assert!(std::mem::size_of::<Option<super::Object>>() <= 88);
     }
 }

@@ -105,7 +105,7 @@ pub fn alloc_request(h: &Heap, tag: TypeTag, kind: &Kind) -> usize {
             }
         }
         Kind::Function(_) => Block::Function,
-        Kind::Generator { framesize, .. } => Block::Generator(*framesize),
+        Kind::Generator { framesize, .. } => Block::Generator(*framesize as usize),
         Kind::Array { .. } => Block::Array,
         Kind::None if tag == TypeTag::Object => Block::Object,
         Kind::WeakRef { .. } => return layout::PY_GC_HEAD + WEAKREF_BASICSIZE,
@@ -161,7 +161,7 @@ pub fn try_getsizeof(h: &Heap, id: ObjId) -> Result<usize> {
             layout::instance_sizeof(managed_dict, weakref, nslots)
         }
         Kind::Function(_) => layout::function_sizeof(),
-        Kind::Generator { framesize, .. } => layout::generator_sizeof(*framesize),
+        Kind::Generator { framesize, .. } => layout::generator_sizeof(*framesize as usize),
         Kind::Array {
             typecode,
             allocated,
