@@ -13,7 +13,8 @@ use crate::heap::{Heap, Objects};
 use crate::layout::{self, Block, DictShape, SharedKeys};
 use crate::names::Body;
 use crate::object::{
-    CachedKeys, ClassInfo, FunctionInfo, Header, InlineValues, InstanceAttrs, Kind, ObjId, TypeTag,
+    CachedKeys, ClassInfo, FunctionInfo, Header, InlineValues, InstanceAttrs, Kind, ObjId,
+    SlotValues, TypeTag,
 };
 
 /// A class definition, built before it runs: `Class::new("Node").method(...)`.
@@ -233,17 +234,29 @@ impl Heap {
         r.map(|_| cls)
     }
 
+    /// The names of `class`'s value slots, in the order its instances' [`SlotValues`] hold
+    /// them (none if `class` is not a class).
+    pub(crate) fn slot_names(&self, class: ObjId) -> impl Iterator<Item = &Rc<str>> {
+        let info = match self.get(class).map(|c| &c.kind) {
+            Ok(Kind::Type(c)) => Some(&**c),
+            _ => None,
+        };
+        info.into_iter().flat_map(ClassInfo::value_slots)
+    }
+
+    /// The position of slot `attr` in an instance of `class`'s [`SlotValues`].
+    pub(crate) fn slot_index(&self, class: ObjId, attr: &str) -> Option<usize> {
+        self.slot_names(class).position(|n| &**n == attr)
+    }
+
     /// `Cls(args)`: object_new then `__init__`.
     pub(crate) fn instantiate(&mut self, cls: ObjId, args: Vec<ObjId>) -> Result<ObjId> {
         let (attrs, cached_keys, has_del) = match &self.obj(cls).kind {
             Kind::Type(c) => (
                 match &c.slots {
-                    Some(s) => InstanceAttrs::Slots(
-                        s.iter()
-                            .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
-                            .map(|n| (n.clone(), None))
-                            .collect(),
-                    ),
+                    Some(_) => {
+                        InstanceAttrs::Slots(SlotValues::from_elem(None, c.value_slots().count()))
+                    }
                     None => InstanceAttrs::Inline(InlineValues::new()),
                 },
                 c.cached_keys.clone(),
@@ -330,16 +343,18 @@ impl Heap {
         }
         let found = match &self.obj(o).kind {
             Kind::Instance { class, attrs, .. } => {
+                let mut unset_slot = false;
                 let own = match attrs {
                     InstanceAttrs::Inline(vals) => {
                         vals.iter().find(|(k, _)| &**k == attr).map(|(_, v)| *v)
                     }
                     InstanceAttrs::Dict(d) => self.dict_get_str(*d, attr),
                     InstanceAttrs::Slots(sl) => {
-                        sl.iter().find(|(k, _)| &**k == attr).and_then(|(_, v)| *v)
+                        let slot = self.slot_index(*class, attr).and_then(|i| sl.get(i));
+                        unset_slot = slot.is_some();
+                        slot.copied().flatten()
                     }
                 };
-                let unset_slot = matches!(attrs, InstanceAttrs::Slots(sl) if sl.iter().any(|(k, _)| &**k == attr));
                 match (own, self.class_lookup(*class, attr)) {
                     (Some(v), _) => Some(v),
                     // An empty slot: the member descriptor raises AttributeError.
@@ -424,7 +439,7 @@ impl Heap {
         let d = self.alloc(
             TypeTag::Dict,
             Kind::Dict {
-                entries: Vec::new(),
+                entries: Default::default(),
                 shape,
                 shared: Some(keys),
                 keys_addr: values_addr,
@@ -495,12 +510,13 @@ impl Heap {
             _ => unreachable!("tag is Instance"),
         };
         let ty = self.type_name(o)?;
+        let slot_index = self.slot_index(class, attr);
         let dict = match &mut self.obj_mut(o).kind {
             Kind::Instance {
                 attrs: InstanceAttrs::Slots(sl),
                 ..
             } => {
-                let Some((_, slot)) = sl.iter_mut().find(|(k, _)| &**k == attr) else {
+                let Some(slot) = slot_index.and_then(|i| sl.get_mut(i)) else {
                     return Err(Error::NoAttribute {
                         ty,
                         attr: attr.to_string(),
@@ -582,6 +598,14 @@ impl Heap {
             ty: ty.clone(),
             attr: attr.to_string(),
         };
+        let slot_index = match &self.obj(o).kind {
+            Kind::Instance {
+                class,
+                attrs: InstanceAttrs::Slots(_),
+                ..
+            } => self.slot_index(*class, attr),
+            _ => None,
+        };
         let dict = match &mut self.obj_mut(o).kind {
             Kind::Instance { attrs, .. } => match attrs {
                 InstanceAttrs::Inline(vals) => {
@@ -594,11 +618,8 @@ impl Heap {
                     return Ok(());
                 }
                 InstanceAttrs::Slots(sl) => {
-                    let slot = sl
-                        .iter_mut()
-                        .find(|(k, _)| &**k == attr)
-                        .ok_or_else(no_attr)?;
-                    let v = slot.1.take().ok_or_else(no_attr)?;
+                    let slot = slot_index.and_then(|i| sl.get_mut(i)).ok_or_else(no_attr)?;
+                    let v = slot.take().ok_or_else(no_attr)?;
                     self.decref(v);
                     return Ok(());
                 }
@@ -761,7 +782,8 @@ impl Heap {
         // The modeled generator's code is `for i in range(n): yield i`: its fast locals are
         // the parameters and `i`, and its deepest stack is 3 (NULL, `range` and `n` before
         // the call), so 3.11's `co_framesize`, and `sys.getsizeof(gen)`, come from those.
-        let framesize = crate::layout::generator_framesize_for(locals.len() + 1, 3);
+        let framesize = u32::try_from(crate::layout::generator_framesize_for(locals.len() + 1, 3))
+            .expect("a frame of fewer than 2^32 words: its locals are in memory");
         let g = self.alloc(
             TypeTag::Generator,
             Kind::Generator {
@@ -802,8 +824,8 @@ impl Heap {
             return Ok(None);
         }
         if !started {
-            let range = self.alloc(TypeTag::Range, Kind::Range(0, stop.into(), 1));
-            let iterator = self.alloc(TypeTag::Range, Kind::Range(0, stop.into(), 1));
+            let range = self.alloc(TypeTag::Range, Kind::Range(Box::new((0, stop.into(), 1))));
+            let iterator = self.alloc(TypeTag::Range, Kind::Range(Box::new((0, stop.into(), 1))));
             self.decref(range);
             if let Kind::Generator { locals, .. } = &mut self.obj_mut(g).kind {
                 locals.push((Rc::from(ITERATOR), iterator));

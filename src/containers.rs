@@ -443,7 +443,7 @@ impl Heap {
         }
         let ours = self.dict_shape(d);
         let items: Vec<(ObjId, ObjId)> = match &self.obj(other).kind {
-            Kind::Dict { entries, .. } => entries.clone(),
+            Kind::Dict { entries, .. } => entries.to_vec(),
             _ => {
                 return Err(Error::Type(format!(
                     "{} is not a dict",
@@ -508,9 +508,11 @@ impl Heap {
         match (&self.obj(a).kind, &self.obj(b).kind) {
             (Kind::Str { value: x, .. }, Kind::Str { value: y, .. }) => x == y,
             (Kind::Int(x), Kind::Int(y)) => x == y,
-            (Kind::Int(x), Kind::Bool(y)) | (Kind::Bool(y), Kind::Int(x)) => *x == *y as i128,
+            (Kind::Int(x), Kind::Bool(y)) | (Kind::Bool(y), Kind::Int(x)) => x.get() == *y as i128,
             (Kind::Float(x), Kind::Float(y)) => x == y,
-            (Kind::Int(x), Kind::Float(y)) | (Kind::Float(y), Kind::Int(x)) => (*x as f64) == *y,
+            (Kind::Int(x), Kind::Float(y)) | (Kind::Float(y), Kind::Int(x)) => {
+                (x.get() as f64) == *y
+            }
             (Kind::Tuple(x), Kind::Tuple(y)) => {
                 x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.keys_equal(*p, *q))
             }
@@ -1000,7 +1002,7 @@ impl Heap {
     /// integer codes, a real number for `'f'` and `'d'`.
     fn array_check_item(&self, typecode: char, v: ObjId) -> Result<()> {
         let value = match &self.obj(v).kind {
-            Kind::Int(i) => Some(*i),
+            Kind::Int(i) => Some(i.get()),
             Kind::Bool(b) => Some(i128::from(*b)),
             Kind::Float(_) if matches!(typecode, 'f' | 'd') => None,
             _ if matches!(typecode, 'f' | 'd') => {

@@ -273,7 +273,7 @@ impl Heap {
             BuiltinFn::Float => {
                 let a = arg(0)?;
                 let v = match &self.obj(a).kind {
-                    Kind::Int(v) => *v as f64,
+                    Kind::Int(v) => v.get() as f64,
                     // PyNumber_Float returns an exact float unchanged.
                     Kind::Float(_) => {
                         self.incref(a);
@@ -362,7 +362,7 @@ impl Heap {
                 if step == 0 {
                     return Err(Error::Value("range() arg 3 must not be zero".into()));
                 }
-                Ok(self.alloc(TypeTag::Range, Kind::Range(start, stop, step)))
+                Ok(self.alloc(TypeTag::Range, Kind::Range(Box::new((start, stop, step)))))
             }
             BuiltinFn::Object => Ok(self.alloc(TypeTag::Object, Kind::None)),
             BuiltinFn::Array => self.array_new(args),
@@ -372,7 +372,7 @@ impl Heap {
     /// The int value of an int object.
     pub(crate) fn int_of(&self, id: ObjId) -> Result<i128> {
         match &self.get(id)?.kind {
-            Kind::Int(v) => Ok(*v),
+            Kind::Int(v) => Ok(v.get()),
             Kind::Bool(b) => Ok(*b as i128),
             _ => Err(Error::Type(format!(
                 "'{}' object cannot be interpreted as an integer",
@@ -396,8 +396,8 @@ impl Heap {
             Kind::Tuple(items) => items.to_vec(),
             Kind::Set { items, .. } => items.clone(),
             Kind::Dict { entries, .. } => entries.iter().map(|(k, _)| *k).collect(),
-            Kind::Range(a, b, st) => {
-                let (a, b, st) = (*a, *b, *st);
+            Kind::Range(r) => {
+                let (a, b, st) = **r;
                 let mut out = Vec::new();
                 let mut i = a;
                 while (st > 0 && i < b) || (st < 0 && i > b) {
@@ -439,8 +439,9 @@ impl Heap {
             Kind::Dict { entries, .. } => entries.len(),
             Kind::Str { value, .. } => value.chars().count(),
             Kind::Array { len, .. } => *len,
-            Kind::Range(a, b, st) => {
-                let n = if *st > 0 {
+            Kind::Range(r) => {
+                let (a, b, st) = **r;
+                let n = if st > 0 {
                     (b - a + st - 1) / st
                 } else {
                     (a - b - st - 1) / -st
@@ -460,7 +461,7 @@ impl Heap {
     fn binary_add(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
         let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
         match (ka, kb) {
-            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x + y)),
+            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x.get() + y.get())),
             (Kind::Float(x), Kind::Float(y)) => Ok(self.new_float(x + y)),
             (Kind::Str { value: x, .. }, Kind::Str { value: y, .. }) => {
                 // unicode_concat returns an operand unchanged when the other is empty.
@@ -500,8 +501,9 @@ impl Heap {
     fn binary_mul(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
         let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
         match (ka, kb) {
-            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x * y)),
+            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x.get() * y.get())),
             (Kind::Str { value, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::Str { value, .. }) => {
+                let n = n.get();
                 // unicode_repeat returns an exact str unchanged for n == 1.
                 if n == 1 {
                     let s = if matches!(self.obj(a).kind, Kind::Str { .. }) {
@@ -516,6 +518,7 @@ impl Heap {
                 Ok(self.new_str_runtime(&t))
             }
             (Kind::List { items, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::List { items, .. }) => {
+                let n = n.get();
                 let mut all = Vec::new();
                 for _ in 0..n.max(0) {
                     all.extend(items.iter().copied());

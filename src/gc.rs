@@ -526,9 +526,7 @@ impl Heap {
             }
             Kind::Set { items, .. } => release.extend(items.drain(..)),
             Kind::Instance { attrs, .. } => match attrs {
-                InstanceAttrs::Slots(sl) => {
-                    release.extend(sl.iter_mut().filter_map(|(_, v)| v.take()))
-                }
+                InstanceAttrs::Slots(sl) => release.extend(sl.iter_mut().filter_map(Option::take)),
                 // Already in `release`, in key order.
                 InstanceAttrs::Inline(vals) => vals.clear(),
                 InstanceAttrs::Dict(d) => {
@@ -1364,7 +1362,7 @@ impl Objects {
                         }
                     }
                     InstanceAttrs::Dict(d) => f(*d),
-                    InstanceAttrs::Slots(sl) => sl.iter().filter_map(|(_, v)| *v).for_each(&mut f),
+                    InstanceAttrs::Slots(sl) => sl.iter().flatten().copied().for_each(&mut f),
                 }
                 f(*class);
             }

@@ -177,7 +177,7 @@ fn pickled(h: &Heap, id: ObjId) -> Result<Expr> {
     Ok(match &o.kind {
         Kind::None => expr::none(),
         Kind::Bool(b) => expr::boolean(*b),
-        Kind::Int(v) => expr::int(*v),
+        Kind::Int(v) => expr::int(v.get()),
         Kind::Float(f) => expr::float(*f),
         Kind::Str { value, .. } => expr::s(value),
         Kind::List { items: l, .. } => expr::list(items(l)?),

@@ -338,14 +338,15 @@ impl Heap {
                     .iter()
                     .map(|(k, v)| (format!("[{}]", self.repr(*k).unwrap_or_default()), *v)),
             ),
-            Kind::Instance { attrs, .. } => match attrs {
+            Kind::Instance { class, attrs, .. } => match attrs {
                 InstanceAttrs::Inline(vals) => {
                     rows(&mut vals.iter().map(|(n, v)| (format!(".{n}"), *v)))
                 }
                 InstanceAttrs::Dict(d) => vec![(".__dict__".into(), Some(*d))],
                 InstanceAttrs::Slots(sl) => rows(
-                    &mut sl
-                        .iter()
+                    &mut self
+                        .slot_names(*class)
+                        .zip(sl)
                         .filter_map(|(n, v)| v.map(|v| (format!(".{n}"), v))),
                 ),
             },
@@ -381,14 +382,15 @@ impl Heap {
 
     fn short_label(&self, scope: &Scope, id: ObjId) -> String {
         match &self.obj(id).kind {
-            Kind::Instance { attrs, .. } => {
+            Kind::Instance { class, attrs, .. } => {
                 // Show atomic attribute values inline: `.value = 'left'`.
                 let vals: Vec<(String, ObjId)> = match attrs {
                     InstanceAttrs::Inline(v) => {
                         v.iter().map(|(n, x)| (n.to_string(), *x)).collect()
                     }
-                    InstanceAttrs::Slots(sl) => sl
-                        .iter()
+                    InstanceAttrs::Slots(sl) => self
+                        .slot_names(*class)
+                        .zip(sl)
                         .filter_map(|(n, x)| x.map(|x| (n.to_string(), x)))
                         .collect(),
                     InstanceAttrs::Dict(_) => Vec::new(),

@@ -20,6 +20,7 @@ use crate::object::{
 use crate::obmalloc::Obmalloc;
 use crate::sizes;
 use crate::tracemalloc::Tracer;
+use thin_vec::ThinVec;
 
 /// Where the interpreter's statically allocated objects live (small ints, `None`, ...):
 /// they are not from the allocator and are never freed.
@@ -207,7 +208,7 @@ impl Heap {
         h.statics.true_ = h.new_static(TypeTag::Bool, Kind::Bool(true), 32);
         // _PyRuntime's small-int array: consecutive 32-byte PyLongObjects for -5..=256.
         for v in -5..=256i128 {
-            let id = h.new_static(TypeTag::Int, Kind::Int(v), SMALL_INT_STRIDE);
+            let id = h.new_static(TypeTag::Int, Kind::Int(v.into()), SMALL_INT_STRIDE);
             h.statics.small_ints.push(id);
         }
         h.statics.empty_str = h.new_static(
@@ -255,7 +256,7 @@ impl Heap {
             addr,
             tag,
             kind,
-            weakrefs: Vec::new(),
+            weakrefs: ThinVec::new(),
             is_static: true,
             mem: MemSource::Static,
             request: 0,
@@ -524,10 +525,10 @@ impl Heap {
             addr: block + pre,
             tag,
             kind,
-            weakrefs: Vec::new(),
+            weakrefs: ThinVec::new(),
             is_static: false,
             mem,
-            request,
+            request: u32::try_from(request).expect("an object's own block is under 4 GiB"),
         };
         self.insert(obj)
     }
@@ -601,7 +602,7 @@ impl Heap {
             .iter()
             .filter_map(|o| o.as_ref())
             .filter(|o| !o.is_static)
-            .map(|o| o.request)
+            .map(|o| o.request_bytes())
             .sum();
         (objects, self.buffer_bytes, self.freelists.held_bytes())
     }
@@ -626,7 +627,7 @@ impl Heap {
         let (addr, tag, is_gc, request, managed) = {
             let o = self.obj(id);
             let managed = matches!(&o.kind, Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
-            (o.addr, o.tag, o.tag.is_gc(), o.request, managed)
+            (o.addr, o.tag, o.tag.is_gc(), o.request_bytes(), managed)
         };
         let block = addr - sizes::preheader(tag, managed) as u64;
         match &self.obj(id).kind {
@@ -834,9 +835,7 @@ impl Heap {
             } => {
                 // subtype_dealloc: slots, then the dict or inline values; the class last.
                 match attrs {
-                    InstanceAttrs::Slots(slots) => {
-                        release.extend(slots.drain(..).filter_map(|(_, v)| v))
-                    }
+                    InstanceAttrs::Slots(slots) => release.extend(slots.drain(..).flatten()),
                     // Already appended, in key order, above.
                     InstanceAttrs::Inline(values) => values.clear(),
                     InstanceAttrs::Dict(d) => release.push(*d),
@@ -967,7 +966,7 @@ impl Heap {
         self.alloc(
             TypeTag::Dict,
             Kind::Dict {
-                entries: Vec::new(),
+                entries: Default::default(),
                 shape: crate::layout::DictShape::empty(),
                 shared: None,
                 keys_addr: 0,

@@ -30,6 +30,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Const, Expr};
 use crate::heap::Heap;
 use crate::object::{Kind, MemSource, ObjId, Object, TypeTag};
+use thin_vec::ThinVec;
 
 /// The one-character strings that 3.11 has already interned when a program starts, as
 /// objects of their own rather than the latin-1 singletons.
@@ -147,7 +148,7 @@ impl Heap {
             self.incref(id);
             return id;
         }
-        self.alloc(TypeTag::Int, Kind::Int(v))
+        self.alloc(TypeTag::Int, Kind::Int(v.into()))
     }
 
     /// A float made at run time (from the float free list if it has one).
@@ -304,7 +305,7 @@ impl Heap {
                 value: Rc::from(text),
                 interned,
             },
-            weakrefs: Vec::new(),
+            weakrefs: ThinVec::new(),
             is_static: true,
             mem: MemSource::Static,
             request: 0,

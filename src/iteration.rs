@@ -127,8 +127,8 @@ impl Heap {
     /// released, as the bytecode does).
     pub(crate) fn get_iter(&mut self, it: ObjId) -> Result<Iter> {
         let (walk, is_gc) = match &self.obj(it).kind {
-            Kind::Range(start, stop, step) => {
-                let (start, stop, step) = (*start, *stop, *step);
+            Kind::Range(r) => {
+                let (start, stop, step) = **r;
                 let left = if step > 0 && start < stop {
                     (stop - start + step - 1) / step
                 } else if step < 0 && start > stop {

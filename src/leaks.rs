@@ -114,9 +114,10 @@ impl Heap {
                     .iter()
                     .find(|(_, v)| *v == dst)
                     .map(|(k, _)| format!(".{k}")),
-                InstanceAttrs::Slots(sl) => sl
-                    .iter()
-                    .find(|(_, v)| *v == Some(dst))
+                InstanceAttrs::Slots(sl) => self
+                    .slot_names(*class)
+                    .zip(sl)
+                    .find(|(_, v)| **v == Some(dst))
                     .map(|(k, _)| format!(".{k}")),
                 InstanceAttrs::Dict(d) if *d == dst => Some(".__dict__".into()),
                 InstanceAttrs::Dict(_) => None,

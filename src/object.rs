@@ -8,6 +8,7 @@
 use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 use crate::layout::{DictShape, SetShape, SharedKeys};
 
@@ -207,13 +208,28 @@ pub struct ClassInfo {
     pub cached_keys_addr: u64,
 }
 
+impl ClassInfo {
+    /// The `__slots__` names that are member slots holding a value (not `__weakref__` or
+    /// `__dict__`), in the order of an instance's [`SlotValues`]; none without `__slots__`.
+    pub fn value_slots(&self) -> impl Iterator<Item = &Rc<str>> {
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
+    }
+}
+
+/// A dict's entries. A `ThinVec` keeps its length and capacity in the allocation, beside
+/// the entries a traversal reads anyway, so the object table's entries stay small.
+pub type DictEntries = ThinVec<(ObjId, ObjId)>;
+
 /// An instance's inline values: (name, value), the name shared with the class's keys.
 /// One sits inside the object, more spill to the heap.
 pub type InlineValues = SmallVec<[(Rc<str>, ObjId); 1]>;
 
-/// An instance's `__slots__` values: (slot name, value if set), inside the object for one
-/// slot.
-pub type SlotValues = SmallVec<[(Rc<str>, Option<ObjId>); 1]>;
+/// An instance's `__slots__` values (each `None` until set), in the order of its class's
+/// [`ClassInfo::value_slots`], which holds the names; two sit inside the object.
+pub type SlotValues = SmallVec<[Option<ObjId>; 2]>;
 
 /// Where an instance keeps its attributes.
 #[derive(Debug, Clone)]
@@ -227,6 +243,43 @@ pub enum InstanceAttrs {
     Slots(SlotValues),
 }
 
+/// An `int`'s value, kept as two 64-bit halves: an `i128` field would make [`Kind`] (and
+/// so every object table entry) 16-byte aligned, padding each entry by 8 to 16 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IntValue {
+    lo: u64,
+    hi: i64,
+}
+
+impl IntValue {
+    /// Split `v` into its halves.
+    #[inline]
+    pub const fn new(v: i128) -> Self {
+        IntValue {
+            lo: v as u64,
+            hi: (v >> 64) as i64,
+        }
+    }
+
+    /// The value.
+    #[inline]
+    pub const fn get(self) -> i128 {
+        ((self.hi as i128) << 64) | self.lo as i128
+    }
+}
+
+impl From<i128> for IntValue {
+    fn from(v: i128) -> Self {
+        IntValue::new(v)
+    }
+}
+
+impl std::fmt::Debug for IntValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// The value part of an object, per type.
 #[derive(Debug, Clone)]
 pub enum Kind {
@@ -235,7 +288,7 @@ pub enum Kind {
     /// `True` / `False`
     Bool(bool),
     /// An `int` (the model's ints fit in 128 bits, enough for every seed).
-    Int(i128),
+    Int(IntValue),
     /// A `float`
     Float(f64),
     /// A `str`; `interned` says whether it is in the interned dict.
@@ -261,7 +314,7 @@ pub enum Kind {
     /// A `dict` (insertion ordered, as 3.7+ guarantees).
     Dict {
         /// The entries, in insertion order.
-        entries: Vec<(ObjId, ObjId)>,
+        entries: DictEntries,
         /// Its keys object as far as sizes go: log2 of the table (0 = the shared empty
         /// keys), kind (general, unicode, split), `dk_nentries` (deleted entries included)
         /// and `dk_usable`. For a split dict, the entry counts are the class's: read them
@@ -284,8 +337,9 @@ pub enum Kind {
         /// Address of the table when it outgrew the smalltable (else 0).
         table_addr: u64,
     },
-    /// `range(start, stop, step)`
-    Range(i128, i128, i128),
+    /// `range(start, stop, step)`, boxed: ranges are rare and three `i128`s would more
+    /// than double the largest variant.
+    Range(Box<(i128, i128, i128)>),
     /// A class object.
     Type(Box<ClassInfo>),
     /// An instance of a user class.
@@ -346,8 +400,9 @@ pub enum Kind {
         name: Rc<str>,
         /// Locals held by the suspended frame.
         locals: Vec<(Rc<str>, ObjId)>,
-        /// Words of frame data (`co_framesize`), which sets its size in 3.11.
-        framesize: usize,
+        /// Words of frame data (`co_framesize`), which sets its size in 3.11 (a `u32` keeps
+        /// the variant within the table entry's bound).
+        framesize: u32,
         /// The remaining values it will yield (the model runs generators as counters).
         next: i64,
         /// One past the last value.
@@ -461,13 +516,23 @@ pub struct Object {
     /// The value.
     pub kind: Kind,
     /// Weak references to this object, newest-with-callback first as CPython orders them.
-    pub weakrefs: Vec<ObjId>,
+    /// A `ThinVec` (one word, no allocation while empty): almost no object has any.
+    pub weakrefs: ThinVec<ObjId>,
     /// Statically allocated (small ints, singletons): never freed, not from the allocator.
     pub is_static: bool,
     /// Where the object's memory came from.
     pub mem: MemSource,
     /// Bytes requested for the object itself (pre-header included; separate buffers not).
-    pub request: usize,
+    /// A `u32` keeps the table entry small: a block's value is in memory, far below 4 GiB.
+    pub request: u32,
+}
+
+impl Object {
+    /// [`Object::request`] in bytes, as the allocator counts them.
+    #[inline]
+    pub fn request_bytes(&self) -> usize {
+        self.request as usize
+    }
 }
 
 /// Where an object's memory came from: explains id reuse.
@@ -484,10 +549,13 @@ pub enum MemSource {
 #[cfg(test)]
 mod layout_tests {
     /// The object table's two arrays: the header stays at 32 bytes (two per cache line),
-    /// the rest of an object within two cache lines.
+    /// the rest of an object at 88 (collector passes that traverse objects stream through
+    /// these entries): `Kind` is 8-aligned and at most 64 bytes.
     #[test]
     fn table_entries_stay_small() {
         assert_eq!(std::mem::size_of::<super::Header>(), 32);
-        assert!(std::mem::size_of::<Option<super::Object>>() <= 128);
+        assert_eq!(std::mem::align_of::<super::Kind>(), 8);
+        assert!(std::mem::size_of::<super::Kind>() <= 64);
+        assert!(std::mem::size_of::<Option<super::Object>>() <= 88);
     }
 }

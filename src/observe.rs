@@ -134,7 +134,7 @@ impl Heap {
         Ok(match &o.kind {
             Kind::None => "None".into(),
             Kind::Bool(b) => if *b { "True" } else { "False" }.into(),
-            Kind::Int(v) => v.to_string(),
+            Kind::Int(v) => v.get().to_string(),
             Kind::Float(f) => float_repr(*f),
             Kind::Str { value, .. } => format!("'{value}'"),
             Kind::Bytes(b) => format!("b'{}'", String::from_utf8_lossy(b)),
@@ -181,8 +181,9 @@ impl Heap {
                     (true, false) => format!("frozenset({{{}}})", parts.join(", ")),
                 }
             }
-            Kind::Range(a, b, st) => {
-                if *a == 0 && *st == 1 {
+            Kind::Range(r) => {
+                let (a, b, st) = **r;
+                if a == 0 && st == 1 {
                     format!("range(0, {b})")
                 } else {
                     format!("range({a}, {b}, {st})")

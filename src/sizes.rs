@@ -86,7 +86,7 @@ pub fn class_request(nslots: usize) -> usize {
 /// separately allocated buffers not): [`layout::block_request`] for the kinds it knows.
 pub fn alloc_request(h: &Heap, tag: TypeTag, kind: &Kind) -> usize {
     let block = match kind {
-        Kind::Int(v) => Block::Int(*v),
+        Kind::Int(v) => Block::Int(v.get()),
         Kind::Float(_) => Block::Float,
         Kind::Str { value, .. } => Block::Str(value),
         Kind::Bytes(b) => Block::Bytes(b.len()),
@@ -105,7 +105,7 @@ pub fn alloc_request(h: &Heap, tag: TypeTag, kind: &Kind) -> usize {
             }
         }
         Kind::Function(_) => Block::Function,
-        Kind::Generator { framesize, .. } => Block::Generator(*framesize),
+        Kind::Generator { framesize, .. } => Block::Generator(*framesize as usize),
         Kind::Array { .. } => Block::Array,
         Kind::None if tag == TypeTag::Object => Block::Object,
         Kind::WeakRef { .. } => return layout::PY_GC_HEAD + WEAKREF_BASICSIZE,
@@ -146,7 +146,7 @@ pub fn try_getsizeof(h: &Heap, id: ObjId) -> Result<usize> {
     Ok(match &o.kind {
         Kind::None => layout::PY_OBJECT_HEAD,
         Kind::Bool(b) => layout::bool_sizeof(*b),
-        Kind::Int(v) => layout::int_sizeof(*v),
+        Kind::Int(v) => layout::int_sizeof(v.get()),
         Kind::Float(_) => layout::float_sizeof(),
         Kind::Str { value, .. } => layout::str_sizeof(value),
         Kind::Bytes(b) => layout::bytes_sizeof(b.len()),
@@ -161,7 +161,7 @@ pub fn try_getsizeof(h: &Heap, id: ObjId) -> Result<usize> {
             layout::instance_sizeof(managed_dict, weakref, nslots)
         }
         Kind::Function(_) => layout::function_sizeof(),
-        Kind::Generator { framesize, .. } => layout::generator_sizeof(*framesize),
+        Kind::Generator { framesize, .. } => layout::generator_sizeof(*framesize as usize),
         Kind::Array {
             typecode,
             allocated,
@@ -241,7 +241,7 @@ impl Heap {
         let mut out = vec![block(
             "object",
             o.addr - preheader(o.tag, managed) as u64,
-            o.request,
+            o.request_bytes(),
         )];
         let extra = match &o.kind {
             Kind::List { items_addr, .. } => Some(("items", *items_addr)),
