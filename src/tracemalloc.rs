@@ -646,13 +646,164 @@ impl Snapshot {
     }
 }
 
+/// A traceback as the traces share it: built once per statement, counted by every block
+/// the statement allocates (one pointer per trace, as `_tracemalloc.c` shares interned
+/// tracebacks).
+#[derive(Debug)]
+struct Stack {
+    /// Most recent frame first (the C module's order).
+    frames: Box<[Frame]>,
+    total_nframe: usize,
+}
+
 /// A live block's trace, as the tracer stores it.
 #[derive(Debug, Clone)]
 struct Entry {
     size: usize,
-    /// Most recent frame first (the C module's order).
-    frames: Rc<[Frame]>,
-    total_nframe: usize,
+    stack: Rc<Stack>,
+}
+
+/// Every block is 16-byte aligned (pymalloc's `ALIGNMENT`, glibc's chunk alignment), so an
+/// address's slot is its offset in the region divided by 16.
+const SLOT_SHIFT: u32 = crate::obmalloc::ALIGNMENT_SHIFT;
+/// 4096 slots a page: a page covers 64 KiB of address space.
+const PAGE_BITS: u32 = 12;
+const PAGE_SLOTS: usize = 1 << PAGE_BITS;
+/// At most 64 GiB of a region is paged (a directory of at most 8 MiB); blocks beyond go to
+/// the map.
+const MAX_PAGES: usize = 1 << 20;
+/// The modeled address space's two heaps: the system `malloc` heap, then pymalloc's arenas.
+const REGIONS: [(u64, u64); 2] = [
+    (
+        crate::obmalloc::SYSTEM_HEAP_BASE,
+        crate::obmalloc::ARENA_MMAP_BASE,
+    ),
+    (
+        crate::obmalloc::ARENA_MMAP_BASE,
+        crate::obmalloc::MMAP_LIMIT,
+    ),
+];
+
+/// The live traces, found by address arithmetic: each region of the address space is cut
+/// into pages of slots, one slot per 16 bytes, the way pymalloc finds a block's pool from
+/// its address. Tracing a block is then an array write, and untracing it an array take,
+/// where a hash map hashed and probed on both (most of tracing's cost). An address outside
+/// the regions or not aligned (the allocator model never makes one) goes to a map.
+#[derive(Clone, Default)]
+struct TraceTable {
+    /// Per region, the pages by index; a page is allocated when its first block is traced.
+    regions: [Vec<Option<Box<[Option<Entry>]>>>; 2],
+    other: FastMap<u64, Entry>,
+    len: usize,
+}
+
+impl fmt::Debug for TraceTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TraceTable")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TraceTable {
+    /// (region, page, slot) of a block's trace, or None for the map.
+    fn locate(addr: u64) -> Option<(usize, usize, usize)> {
+        let r = usize::from(addr >= REGIONS[1].0);
+        let (base, end) = REGIONS[r];
+        if addr < base || addr >= end || addr & ((1 << SLOT_SHIFT) - 1) != 0 {
+            return None;
+        }
+        let i = (addr - base) >> SLOT_SHIFT;
+        let page = (i >> PAGE_BITS) as usize;
+        (page < MAX_PAGES).then_some((r, page, i as usize & (PAGE_SLOTS - 1)))
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, addr: u64) -> Option<&Entry> {
+        match Self::locate(addr) {
+            Some((r, p, s)) => self.regions[r].get(p)?.as_ref()?[s].as_ref(),
+            None => self.other.get(&addr),
+        }
+    }
+
+    fn get_mut(&mut self, addr: u64) -> Option<&mut Entry> {
+        match Self::locate(addr) {
+            Some((r, p, s)) => self.regions[r].get_mut(p)?.as_mut()?[s].as_mut(),
+            None => self.other.get_mut(&addr),
+        }
+    }
+
+    /// Trace the block at `addr`; returns the trace it replaces.
+    fn insert(&mut self, addr: u64, entry: Entry) -> Option<Entry> {
+        let old = match Self::locate(addr) {
+            Some((r, p, s)) => {
+                let dir = &mut self.regions[r];
+                if dir.len() <= p {
+                    dir.resize_with(p + 1, || None);
+                }
+                dir[p].get_or_insert_with(|| vec![None; PAGE_SLOTS].into_boxed_slice())[s]
+                    .replace(entry)
+            }
+            None => self.other.insert(addr, entry),
+        };
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    fn remove(&mut self, addr: u64) -> Option<Entry> {
+        let old = match Self::locate(addr) {
+            Some((r, p, s)) => self.regions[r].get_mut(p)?.as_mut()?[s].take(),
+            None => self.other.remove(&addr),
+        };
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// Forget every trace (and the pages: a heap that stops tracing gives their memory back).
+    fn clear(&mut self) {
+        for dir in &mut self.regions {
+            *dir = Vec::new();
+        }
+        self.other.clear();
+        self.len = 0;
+    }
+
+    /// Every trace with its block's address, in address order.
+    fn by_address(&self) -> Vec<(u64, &Entry)> {
+        let mut all = Vec::with_capacity(self.len);
+        for (dir, (base, _)) in self.regions.iter().zip(REGIONS) {
+            for (p, page) in dir.iter().enumerate() {
+                let Some(page) = page else { continue };
+                let first = base + (((p as u64) << PAGE_BITS) << SLOT_SHIFT);
+                all.extend(page.iter().enumerate().filter_map(|(s, e)| {
+                    e.as_ref().map(|e| (first + ((s as u64) << SLOT_SHIFT), e))
+                }));
+            }
+        }
+        if !self.other.is_empty() {
+            // The pages are in address order already; the map's few traces go among them.
+            all.extend(self.other.iter().map(|(&a, e)| (a, e)));
+            all.sort_by_key(|&(a, _)| a);
+        }
+        all
+    }
+
+    /// Every trace, in no particular order.
+    fn values(&self) -> impl Iterator<Item = &Entry> {
+        self.regions
+            .iter()
+            .flatten()
+            .flatten()
+            .flat_map(|page| page.iter().flatten())
+            .chain(self.other.values())
+    }
 }
 
 /// The tracer's state: the model's `_tracemalloc` module.
@@ -660,14 +811,17 @@ struct Entry {
 pub struct Tracer {
     tracing: bool,
     max_nframe: usize,
-    traces: FastMap<u64, Entry>,
+    traces: TraceTable,
     current: usize,
     peak: usize,
     /// The statements running now, outermost first: the reader's lines.
     stack: Vec<&'static Location<'static>>,
-    /// Bumped whenever `stack` changes, so one traceback is built per statement.
-    stack_version: u64,
-    cached: Option<(u64, Rc<[Frame]>, usize)>,
+    /// Beside each entry of `stack`, the traceback of the statement running at that depth,
+    /// once built: one traceback per statement, kept while an inner statement runs and
+    /// still valid when it returns (the stack below it has not changed).
+    stacks: Vec<Option<Rc<Stack>>>,
+    /// The `<unknown>` traceback of allocations made outside any statement.
+    unknown: Option<Rc<Stack>>,
     filenames: HashMap<&'static str, Rc<str>>,
 }
 
@@ -676,12 +830,12 @@ impl Default for Tracer {
         Tracer {
             tracing: false,
             max_nframe: 1,
-            traces: FastMap::default(),
+            traces: TraceTable::default(),
             current: 0,
             peak: 0,
             stack: Vec::new(),
-            stack_version: 0,
-            cached: None,
+            stacks: Vec::new(),
+            unknown: None,
             filenames: HashMap::new(),
         }
     }
@@ -709,7 +863,8 @@ impl Tracer {
         }
         self.max_nframe = nframe;
         self.tracing = true;
-        self.cached = None;
+        // Tracebacks built under the old limit are stale.
+        self.stacks.fill(None);
         Ok(())
     }
 
@@ -764,14 +919,14 @@ impl Tracer {
                     .into(),
             ));
         }
-        let mut addrs: Vec<(&u64, &Entry)> = self.traces.iter().collect();
-        addrs.sort_by_key(|(a, _)| **a);
-        let traces = addrs
+        let traces = self
+            .traces
+            .by_address()
             .into_iter()
             .map(|(_, e)| Trace {
                 domain: DEFAULT_DOMAIN,
                 size: e.size,
-                traceback: Traceback::from_c_order(&e.frames, Some(e.total_nframe)),
+                traceback: Traceback::from_c_order(&e.stack.frames, Some(e.stack.total_nframe)),
             })
             .collect();
         Ok(Snapshot {
@@ -790,7 +945,7 @@ impl Tracer {
     pub fn traced_memory_of_file(&self, file: &str) -> usize {
         self.traces
             .values()
-            .filter(|e| e.frames.first().is_some_and(|f| &*f.filename == file))
+            .filter(|e| e.stack.frames.first().is_some_and(|f| &*f.filename == file))
             .map(|e| e.size)
             .sum()
     }
@@ -802,51 +957,61 @@ impl Tracer {
     pub(crate) fn enter(&mut self, site: &'static Location<'static>) -> usize {
         let depth = self.stack.len();
         self.stack.push(site);
-        self.stack_version += 1;
+        self.stacks.push(None);
         depth
     }
 
     /// The statement that [`Tracer::enter`] returned `depth` for has finished.
     pub(crate) fn leave(&mut self, depth: usize) {
         self.stack.truncate(depth);
-        self.stack_version += 1;
+        self.stacks.truncate(depth);
     }
 
     /// The current traceback, most recent frame first, truncated to the limit; the
     /// `<unknown>` frame when no statement is running. Built once per statement.
-    fn current_frames(&mut self) -> (Rc<[Frame]>, usize) {
-        if let Some((v, frames, total)) = &self.cached {
-            if *v == self.stack_version {
-                return (frames.clone(), *total);
-            }
-        }
-        let total = self.stack.len().max(1);
-        let frames: Rc<[Frame]> = if self.stack.is_empty() {
-            Rc::from(vec![Frame {
-                filename: Rc::from("<unknown>"),
-                lineno: 0,
-            }])
-        } else {
-            let stack = self.stack.clone();
-            stack
-                .iter()
-                .rev()
-                .take(self.max_nframe)
-                .map(|loc| Frame {
-                    filename: self.filename(loc.file()),
-                    lineno: loc.line(),
-                })
-                .collect()
+    fn current_stack(&mut self) -> Rc<Stack> {
+        let Some(Some(stack)) = self.stacks.last() else {
+            return self.build_stack();
         };
-        self.cached = Some((self.stack_version, frames.clone(), total));
-        (frames, total)
+        stack.clone()
     }
 
-    fn filename(&mut self, file: &'static str) -> Rc<str> {
-        self.filenames
-            .entry(file)
-            .or_insert_with(|| Rc::from(normalize_path(file)))
-            .clone()
+    #[cold]
+    fn build_stack(&mut self) -> Rc<Stack> {
+        if self.stack.is_empty() {
+            return self
+                .unknown
+                .get_or_insert_with(|| {
+                    Rc::new(Stack {
+                        frames: Box::new([Frame {
+                            filename: Rc::from("<unknown>"),
+                            lineno: 0,
+                        }]),
+                        total_nframe: 1,
+                    })
+                })
+                .clone();
+        }
+        let filenames = &mut self.filenames;
+        let frames = self
+            .stack
+            .iter()
+            .rev()
+            .take(self.max_nframe)
+            .map(|loc| Frame {
+                filename: filenames
+                    .entry(loc.file())
+                    .or_insert_with(|| Rc::from(normalize_path(loc.file())))
+                    .clone(),
+                lineno: loc.line(),
+            })
+            .collect();
+        let stack = Rc::new(Stack {
+            frames,
+            total_nframe: self.stack.len(),
+        });
+        *self.stacks.last_mut().expect("the stack is not empty") = Some(stack.clone());
+        stack
     }
 
     /// A block was handed out. From the allocator: a new trace (or, for an in-place
@@ -856,20 +1021,14 @@ impl Tracer {
         if !self.tracing {
             return;
         }
-        let (frames, total_nframe) = self.current_frames();
+        let stack = self.current_stack();
         if mem == MemSource::FreeList {
-            if let Some(e) = self.traces.get_mut(&addr) {
-                e.frames = frames;
-                e.total_nframe = total_nframe;
+            if let Some(e) = self.traces.get_mut(addr) {
+                e.stack = stack;
             }
             return;
         }
-        let entry = Entry {
-            size,
-            frames,
-            total_nframe,
-        };
-        if let Some(old) = self.traces.insert(addr, entry) {
+        if let Some(old) = self.traces.insert(addr, Entry { size, stack }) {
             self.current -= old.size;
         }
         self.current += size;
@@ -879,10 +1038,10 @@ impl Tracer {
     /// A block went back to the allocator.
     pub(crate) fn on_free(&mut self, addr: u64) {
         // Not tracing (the usual case): nothing to look up.
-        if self.traces.is_empty() {
+        if self.traces.len() == 0 {
             return;
         }
-        if let Some(e) = self.traces.remove(&addr) {
+        if let Some(e) = self.traces.remove(addr) {
             self.current -= e.size;
         }
     }
@@ -914,8 +1073,8 @@ impl Heap {
         Ok(self
             .tracer
             .traces
-            .get(&block)
-            .map(|e| Traceback::from_c_order(&e.frames, None)))
+            .get(block)
+            .map(|e| Traceback::from_c_order(&e.stack.frames, None)))
     }
 
     /// Run `f` as a statement written at the caller's line: the line is the innermost
