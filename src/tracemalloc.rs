@@ -663,36 +663,25 @@ struct Entry {
     stack: Rc<Stack>,
 }
 
-/// Every block is 16-byte aligned (pymalloc's `ALIGNMENT`, glibc's chunk alignment), so an
-/// address's slot is its offset in the region divided by 16.
+/// Every block is 16-byte aligned (pymalloc's `ALIGNMENT`, glibc's chunk alignment), so a
+/// block's slot is its offset in its region divided by 16.
 const SLOT_SHIFT: u32 = crate::obmalloc::ALIGNMENT_SHIFT;
-/// 4096 slots a page: a page covers 64 KiB of address space.
-const PAGE_BITS: u32 = 12;
-const PAGE_SLOTS: usize = 1 << PAGE_BITS;
-/// At most 64 GiB of a region is paged (a directory of at most 8 MiB); blocks beyond go to
-/// the map.
-const MAX_PAGES: usize = 1 << 20;
-/// The modeled address space's two heaps: the system `malloc` heap, then pymalloc's arenas.
-const REGIONS: [(u64, u64); 2] = [
-    (
-        crate::obmalloc::SYSTEM_HEAP_BASE,
-        crate::obmalloc::ARENA_MMAP_BASE,
-    ),
-    (
-        crate::obmalloc::ARENA_MMAP_BASE,
-        crate::obmalloc::MMAP_LIMIT,
-    ),
-];
+const ALIGN_MASK: u64 = (1 << SLOT_SHIFT) - 1;
+/// pymalloc's arenas: the modeled `mmap` reuses the lowest free address first, so the
+/// arenas in use are packed above the base and one flat array covers them. Up to 1 GiB of
+/// arenas (a table of at most 1 GiB); blocks beyond go to the map.
+const ARENA_BASE: u64 = crate::obmalloc::ARENA_MMAP_BASE;
+const MAX_ARENA_SLOTS: usize = 1 << (30 - SLOT_SHIFT);
 
-/// The live traces, found by address arithmetic: each region of the address space is cut
-/// into pages of slots, one slot per 16 bytes, the way pymalloc finds a block's pool from
-/// its address. Tracing a block is then an array write, and untracing it an array take,
-/// where a hash map hashed and probed on both (most of tracing's cost). An address outside
-/// the regions or not aligned (the allocator model never makes one) goes to a map.
+/// The live traces. A pymalloc block's trace is found by address arithmetic, the way
+/// pymalloc finds a block's pool from its address: one slot per 16 bytes of the arenas.
+/// Tracing a block is then an array write, and untracing it an array take, where a hash map
+/// hashed and probed on both (most of tracing's cost). The system `malloc`'s blocks (over
+/// 512 bytes, so few) stay in a map: the modeled heap does not coalesce free chunks, so its
+/// top keeps growing and a table over it would grow too.
 #[derive(Clone, Default)]
 struct TraceTable {
-    /// Per region, the pages by index; a page is allocated when its first block is traced.
-    regions: [Vec<Option<Box<[Option<Entry>]>>>; 2],
+    arenas: Vec<Option<Entry>>,
     other: FastMap<u64, Entry>,
     len: usize,
 }
@@ -706,16 +695,11 @@ impl fmt::Debug for TraceTable {
 }
 
 impl TraceTable {
-    /// (region, page, slot) of a block's trace, or None for the map.
-    fn locate(addr: u64) -> Option<(usize, usize, usize)> {
-        let r = usize::from(addr >= REGIONS[1].0);
-        let (base, end) = REGIONS[r];
-        if addr < base || addr >= end || addr & ((1 << SLOT_SHIFT) - 1) != 0 {
-            return None;
-        }
-        let i = (addr - base) >> SLOT_SHIFT;
-        let page = (i >> PAGE_BITS) as usize;
-        (page < MAX_PAGES).then_some((r, page, i as usize & (PAGE_SLOTS - 1)))
+    /// The arena slot of a block, or None for the map.
+    #[inline]
+    fn locate(addr: u64) -> Option<usize> {
+        let i = (addr.wrapping_sub(ARENA_BASE) >> SLOT_SHIFT) as usize;
+        (i < MAX_ARENA_SLOTS && addr & ALIGN_MASK == 0).then_some(i)
     }
 
     fn len(&self) -> usize {
@@ -724,28 +708,28 @@ impl TraceTable {
 
     fn get(&self, addr: u64) -> Option<&Entry> {
         match Self::locate(addr) {
-            Some((r, p, s)) => self.regions[r].get(p)?.as_ref()?[s].as_ref(),
+            Some(i) => self.arenas.get(i)?.as_ref(),
             None => self.other.get(&addr),
         }
     }
 
+    #[inline]
     fn get_mut(&mut self, addr: u64) -> Option<&mut Entry> {
         match Self::locate(addr) {
-            Some((r, p, s)) => self.regions[r].get_mut(p)?.as_mut()?[s].as_mut(),
+            Some(i) => self.arenas.get_mut(i)?.as_mut(),
             None => self.other.get_mut(&addr),
         }
     }
 
     /// Trace the block at `addr`; returns the trace it replaces.
+    #[inline]
     fn insert(&mut self, addr: u64, entry: Entry) -> Option<Entry> {
         let old = match Self::locate(addr) {
-            Some((r, p, s)) => {
-                let dir = &mut self.regions[r];
-                if dir.len() <= p {
-                    dir.resize_with(p + 1, || None);
+            Some(i) => {
+                if i >= self.arenas.len() {
+                    self.grow_arenas(i);
                 }
-                dir[p].get_or_insert_with(|| vec![None; PAGE_SLOTS].into_boxed_slice())[s]
-                    .replace(entry)
+                self.arenas[i].replace(entry)
             }
             None => self.other.insert(addr, entry),
         };
@@ -755,9 +739,18 @@ impl TraceTable {
         old
     }
 
+    /// Cover slot `i`, at least doubling (the arenas fill upwards as the heap grows).
+    #[cold]
+    fn grow_arenas(&mut self, i: usize) {
+        // At least a pool's worth of slots (16 KiB / 16).
+        let n = (i + 1).max(2 * self.arenas.len()).max(1024);
+        self.arenas.resize(n, None);
+    }
+
+    #[inline]
     fn remove(&mut self, addr: u64) -> Option<Entry> {
         let old = match Self::locate(addr) {
-            Some((r, p, s)) => self.regions[r].get_mut(p)?.as_mut()?[s].take(),
+            Some(i) => self.arenas.get_mut(i)?.take(),
             None => self.other.remove(&addr),
         };
         if old.is_some() {
@@ -766,43 +759,27 @@ impl TraceTable {
         old
     }
 
-    /// Forget every trace (and the pages: a heap that stops tracing gives their memory back).
+    /// Forget every trace, and give the tables' memory back.
     fn clear(&mut self) {
-        for dir in &mut self.regions {
-            *dir = Vec::new();
-        }
-        self.other.clear();
-        self.len = 0;
+        *self = TraceTable::default();
     }
 
     /// Every trace with its block's address, in address order.
     fn by_address(&self) -> Vec<(u64, &Entry)> {
-        let mut all = Vec::with_capacity(self.len);
-        for (dir, (base, _)) in self.regions.iter().zip(REGIONS) {
-            for (p, page) in dir.iter().enumerate() {
-                let Some(page) = page else { continue };
-                let first = base + (((p as u64) << PAGE_BITS) << SLOT_SHIFT);
-                all.extend(page.iter().enumerate().filter_map(|(s, e)| {
-                    e.as_ref().map(|e| (first + ((s as u64) << SLOT_SHIFT), e))
-                }));
-            }
-        }
-        if !self.other.is_empty() {
-            // The pages are in address order already; the map's few traces go among them.
-            all.extend(self.other.iter().map(|(&a, e)| (a, e)));
-            all.sort_by_key(|&(a, _)| a);
-        }
+        let arenas = self.arenas.iter().enumerate().filter_map(|(i, e)| {
+            e.as_ref()
+                .map(|e| (ARENA_BASE + ((i as u64) << SLOT_SHIFT), e))
+        });
+        let mut all: Vec<(u64, &Entry)> = arenas.collect();
+        // Two runs: the arenas' slots are in address order; the map's are not.
+        all.extend(self.other.iter().map(|(&a, e)| (a, e)));
+        all.sort_by_key(|&(a, _)| a);
         all
     }
 
     /// Every trace, in no particular order.
     fn values(&self) -> impl Iterator<Item = &Entry> {
-        self.regions
-            .iter()
-            .flatten()
-            .flatten()
-            .flat_map(|page| page.iter().flatten())
-            .chain(self.other.values())
+        self.arenas.iter().flatten().chain(self.other.values())
     }
 }
 
@@ -969,6 +946,7 @@ impl Tracer {
 
     /// The current traceback, most recent frame first, truncated to the limit; the
     /// `<unknown>` frame when no statement is running. Built once per statement.
+    #[inline]
     fn current_stack(&mut self) -> Rc<Stack> {
         let Some(Some(stack)) = self.stacks.last() else {
             return self.build_stack();
@@ -1017,6 +995,7 @@ impl Tracer {
     /// A block was handed out. From the allocator: a new trace (or, for an in-place
     /// realloc, an updated one). From a free list: no allocation happened; if the block is
     /// traced, its traceback becomes the current one (`_PyTraceMalloc_NewReference`).
+    #[inline]
     pub(crate) fn on_alloc(&mut self, addr: u64, size: usize, mem: MemSource) {
         if !self.tracing {
             return;
@@ -1036,6 +1015,7 @@ impl Tracer {
     }
 
     /// A block went back to the allocator.
+    #[inline]
     pub(crate) fn on_free(&mut self, addr: u64) {
         // Not tracing (the usual case): nothing to look up.
         if self.traces.len() == 0 {
