@@ -37,6 +37,7 @@
 use foldhash::HashMap as FastMap;
 use std::collections::HashMap;
 use std::fmt;
+use std::num::NonZeroU32;
 use std::panic::Location;
 use std::rc::Rc;
 
@@ -646,30 +647,39 @@ impl Snapshot {
     }
 }
 
-/// A traceback as the traces share it: built once per statement, counted by every block
-/// the statement allocates (one pointer per trace, as `_tracemalloc.c` shares interned
-/// tracebacks).
-#[derive(Debug)]
+/// A traceback as the traces share it: interned, so a trace holds its number, as
+/// `_tracemalloc.c`'s traces point into its table of interned tracebacks.
+#[derive(Debug, Clone)]
 struct Stack {
     /// Most recent frame first (the C module's order).
     frames: Box<[Frame]>,
     total_nframe: usize,
 }
 
-/// A live block's trace, as the tracer stores it.
-#[derive(Debug, Clone)]
+/// A traceback's number: its index in [`Tracer::tracebacks`] plus one.
+type StackId = NonZeroU32;
+
+/// A live system-`malloc` block's trace.
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     size: usize,
-    stack: Rc<Stack>,
+    stack: StackId,
+}
+
+/// A live pymalloc block's trace (at most 512 bytes): 8 bytes a slot.
+#[derive(Debug, Clone, Copy)]
+struct Small {
+    size: u32,
+    stack: StackId,
 }
 
 /// Every block is 16-byte aligned (pymalloc's `ALIGNMENT`, glibc's chunk alignment), so a
-/// block's slot is its offset in its region divided by 16.
+/// block's slot is its offset divided by 16.
 const SLOT_SHIFT: u32 = crate::obmalloc::ALIGNMENT_SHIFT;
 const ALIGN_MASK: u64 = (1 << SLOT_SHIFT) - 1;
 /// pymalloc's arenas: the modeled `mmap` reuses the lowest free address first, so the
 /// arenas in use are packed above the base and one flat array covers them. Up to 1 GiB of
-/// arenas (a table of at most 1 GiB); blocks beyond go to the map.
+/// arenas (a table of at most 512 MiB); blocks beyond go to the map.
 const ARENA_BASE: u64 = crate::obmalloc::ARENA_MMAP_BASE;
 const MAX_ARENA_SLOTS: usize = 1 << (30 - SLOT_SHIFT);
 
@@ -681,7 +691,7 @@ const MAX_ARENA_SLOTS: usize = 1 << (30 - SLOT_SHIFT);
 /// top keeps growing and a table over it would grow too.
 #[derive(Clone, Default)]
 struct TraceTable {
-    arenas: Vec<Option<Entry>>,
+    arenas: Vec<Option<Small>>,
     other: FastMap<u64, Entry>,
     len: usize,
 }
@@ -706,32 +716,45 @@ impl TraceTable {
         self.len
     }
 
-    fn get(&self, addr: u64) -> Option<&Entry> {
+    fn get(&self, addr: u64) -> Option<Entry> {
         match Self::locate(addr) {
-            Some(i) => self.arenas.get(i)?.as_ref(),
-            None => self.other.get(&addr),
+            Some(i) => self.arenas.get(i).copied().flatten().map(Entry::from),
+            None => self.other.get(&addr).copied(),
         }
     }
 
+    /// Give a traced block another traceback; false if it is not traced.
     #[inline]
-    fn get_mut(&mut self, addr: u64) -> Option<&mut Entry> {
-        match Self::locate(addr) {
-            Some(i) => self.arenas.get_mut(i)?.as_mut(),
-            None => self.other.get_mut(&addr),
-        }
+    fn set_stack(&mut self, addr: u64, stack: StackId) -> bool {
+        let slot = match Self::locate(addr) {
+            Some(i) => self
+                .arenas
+                .get_mut(i)
+                .and_then(|s| s.as_mut())
+                .map(|s| &mut s.stack),
+            None => self.other.get_mut(&addr).map(|e| &mut e.stack),
+        };
+        slot.map(|s| *s = stack).is_some()
     }
 
-    /// Trace the block at `addr`; returns the trace it replaces.
+    /// Trace the block at `addr`; returns the size of the trace it replaces.
     #[inline]
-    fn insert(&mut self, addr: u64, entry: Entry) -> Option<Entry> {
+    fn insert(&mut self, addr: u64, size: usize, stack: StackId) -> Option<usize> {
         let old = match Self::locate(addr) {
             Some(i) => {
                 if i >= self.arenas.len() {
                     self.grow_arenas(i);
                 }
-                self.arenas[i].replace(entry)
+                // The arenas hold only pymalloc's blocks, of 512 bytes at most.
+                let size = u32::try_from(size).expect("invariant: a pymalloc block is small");
+                self.arenas[i]
+                    .replace(Small { size, stack })
+                    .map(|s| s.size as usize)
             }
-            None => self.other.insert(addr, entry),
+            None => self
+                .other
+                .insert(addr, Entry { size, stack })
+                .map(|e| e.size),
         };
         if old.is_none() {
             self.len += 1;
@@ -747,11 +770,12 @@ impl TraceTable {
         self.arenas.resize(n, None);
     }
 
+    /// Untrace the block at `addr`; returns the size it was traced with.
     #[inline]
-    fn remove(&mut self, addr: u64) -> Option<Entry> {
+    fn remove(&mut self, addr: u64) -> Option<usize> {
         let old = match Self::locate(addr) {
-            Some(i) => self.arenas.get_mut(i)?.take(),
-            None => self.other.remove(&addr),
+            Some(i) => self.arenas.get_mut(i)?.take().map(|s| s.size as usize),
+            None => self.other.remove(&addr).map(|e| e.size),
         };
         if old.is_some() {
             self.len -= 1;
@@ -765,21 +789,30 @@ impl TraceTable {
     }
 
     /// Every trace with its block's address, in address order.
-    fn by_address(&self) -> Vec<(u64, &Entry)> {
-        let arenas = self.arenas.iter().enumerate().filter_map(|(i, e)| {
-            e.as_ref()
-                .map(|e| (ARENA_BASE + ((i as u64) << SLOT_SHIFT), e))
+    fn by_address(&self) -> Vec<(u64, Entry)> {
+        let arenas = self.arenas.iter().enumerate().filter_map(|(i, s)| {
+            s.map(|s| (ARENA_BASE + ((i as u64) << SLOT_SHIFT), Entry::from(s)))
         });
-        let mut all: Vec<(u64, &Entry)> = arenas.collect();
+        let mut all: Vec<(u64, Entry)> = arenas.collect();
         // Two runs: the arenas' slots are in address order; the map's are not.
-        all.extend(self.other.iter().map(|(&a, e)| (a, e)));
+        all.extend(self.other.iter().map(|(&a, &e)| (a, e)));
         all.sort_by_key(|&(a, _)| a);
         all
     }
 
     /// Every trace, in no particular order.
-    fn values(&self) -> impl Iterator<Item = &Entry> {
-        self.arenas.iter().flatten().chain(self.other.values())
+    fn values(&self) -> impl Iterator<Item = Entry> + '_ {
+        let arenas = self.arenas.iter().flatten().map(|&s| Entry::from(s));
+        arenas.chain(self.other.values().copied())
+    }
+}
+
+impl From<Small> for Entry {
+    fn from(s: Small) -> Entry {
+        Entry {
+            size: s.size as usize,
+            stack: s.stack,
+        }
     }
 }
 
@@ -787,6 +820,8 @@ impl TraceTable {
 #[derive(Debug, Clone)]
 pub struct Tracer {
     tracing: bool,
+    /// The innermost statement's traceback, once built (None: not yet).
+    top: Option<StackId>,
     max_nframe: usize,
     traces: TraceTable,
     current: usize,
@@ -796,9 +831,11 @@ pub struct Tracer {
     /// Beside each entry of `stack`, the traceback of the statement running at that depth,
     /// once built: one traceback per statement, kept while an inner statement runs and
     /// still valid when it returns (the stack below it has not changed).
-    stacks: Vec<Option<Rc<Stack>>>,
-    /// The `<unknown>` traceback of allocations made outside any statement.
-    unknown: Option<Rc<Stack>>,
+    stack_ids: Vec<Option<StackId>>,
+    /// The interned tracebacks, by number - 1, and their numbers by the lines they were
+    /// built from (truncated to the limit, most recent first) and the stack's depth.
+    tracebacks: Vec<Stack>,
+    traceback_ids: FastMap<(Box<[&'static Location<'static>]>, usize), StackId>,
     filenames: HashMap<&'static str, Rc<str>>,
 }
 
@@ -806,13 +843,15 @@ impl Default for Tracer {
     fn default() -> Self {
         Tracer {
             tracing: false,
+            top: None,
             max_nframe: 1,
             traces: TraceTable::default(),
             current: 0,
             peak: 0,
             stack: Vec::new(),
-            stacks: Vec::new(),
-            unknown: None,
+            stack_ids: Vec::new(),
+            tracebacks: Vec::new(),
+            traceback_ids: FastMap::default(),
             filenames: HashMap::new(),
         }
     }
@@ -840,8 +879,8 @@ impl Tracer {
         }
         self.max_nframe = nframe;
         self.tracing = true;
-        // Tracebacks built under the old limit are stale.
-        self.stacks.fill(None);
+        // Tracebacks picked under the old limit are stale.
+        self.forget_stacks();
         Ok(())
     }
 
@@ -885,14 +924,17 @@ impl Tracer {
         self.traces.clear();
         self.current = 0;
         self.peak = 0;
+        // No trace holds a traceback now (as 3.11 clears its traceback table here).
+        self.tracebacks.clear();
+        self.traceback_ids.clear();
+        self.forget_stacks();
     }
 
     /// `tracemalloc.take_snapshot()`: the traces of all live traced blocks.
     pub fn take_snapshot(&self) -> Result<Snapshot> {
         if !self.tracing {
             return Err(Error::Lookup(
-                "RuntimeError: the tracemalloc module must be tracing memory allocations to \
-                 take a snapshot"
+                "RuntimeError: the tracemalloc module must be tracing memory allocations to                  take a snapshot"
                     .into(),
             ));
         }
@@ -900,10 +942,13 @@ impl Tracer {
             .traces
             .by_address()
             .into_iter()
-            .map(|(_, e)| Trace {
-                domain: DEFAULT_DOMAIN,
-                size: e.size,
-                traceback: Traceback::from_c_order(&e.stack.frames, Some(e.stack.total_nframe)),
+            .map(|(_, e)| {
+                let stack = self.traceback(e.stack);
+                Trace {
+                    domain: DEFAULT_DOMAIN,
+                    size: e.size,
+                    traceback: Traceback::from_c_order(&stack.frames, Some(stack.total_nframe)),
+                }
             })
             .collect();
         Ok(Snapshot {
@@ -922,9 +967,16 @@ impl Tracer {
     pub fn traced_memory_of_file(&self, file: &str) -> usize {
         self.traces
             .values()
-            .filter(|e| e.stack.frames.first().is_some_and(|f| &*f.filename == file))
+            .filter(|e| {
+                let frames = &self.traceback(e.stack).frames;
+                frames.first().is_some_and(|f| &*f.filename == file)
+            })
             .map(|e| e.size)
             .sum()
+    }
+
+    fn traceback(&self, id: StackId) -> &Stack {
+        &self.tracebacks[id.get() as usize - 1]
     }
 
     // ----- hooks the heap calls --------------------------------------------------------------
@@ -934,62 +986,83 @@ impl Tracer {
     pub(crate) fn enter(&mut self, site: &'static Location<'static>) -> usize {
         let depth = self.stack.len();
         self.stack.push(site);
-        self.stacks.push(None);
+        self.stack_ids.push(None);
+        self.top = None;
         depth
     }
 
     /// The statement that [`Tracer::enter`] returned `depth` for has finished.
     pub(crate) fn leave(&mut self, depth: usize) {
         self.stack.truncate(depth);
-        self.stacks.truncate(depth);
+        self.stack_ids.truncate(depth);
+        self.top = self.stack_ids.last().copied().flatten();
     }
 
-    /// The current traceback, most recent frame first, truncated to the limit; the
-    /// `<unknown>` frame when no statement is running. Built once per statement.
+    /// Forget which traceback each running statement has.
+    fn forget_stacks(&mut self) {
+        self.stack_ids.fill(None);
+        self.top = None;
+    }
+
+    /// The current traceback: most recent frame first, truncated to the limit; the
+    /// `<unknown>` frame when no statement is running. Looked up once per statement.
     #[inline]
-    fn current_stack(&mut self) -> Rc<Stack> {
-        let Some(Some(stack)) = self.stacks.last() else {
-            return self.build_stack();
-        };
-        stack.clone()
+    fn current_stack(&mut self) -> StackId {
+        match self.top {
+            Some(id) => id,
+            None => self.find_stack(),
+        }
     }
 
     #[cold]
-    fn build_stack(&mut self) -> Rc<Stack> {
-        if self.stack.is_empty() {
-            return self
-                .unknown
-                .get_or_insert_with(|| {
-                    Rc::new(Stack {
-                        frames: Box::new([Frame {
-                            filename: Rc::from("<unknown>"),
-                            lineno: 0,
-                        }]),
-                        total_nframe: 1,
-                    })
-                })
-                .clone();
-        }
-        let filenames = &mut self.filenames;
-        let frames = self
+    fn find_stack(&mut self) -> StackId {
+        let lines: Box<[_]> = self
             .stack
             .iter()
             .rev()
             .take(self.max_nframe)
-            .map(|loc| Frame {
-                filename: filenames
-                    .entry(loc.file())
-                    .or_insert_with(|| Rc::from(normalize_path(loc.file())))
-                    .clone(),
-                lineno: loc.line(),
-            })
+            .copied()
             .collect();
-        let stack = Rc::new(Stack {
-            frames,
-            total_nframe: self.stack.len(),
-        });
-        *self.stacks.last_mut().expect("the stack is not empty") = Some(stack.clone());
-        stack
+        let total_nframe = self.stack.len().max(1);
+        let key = (lines, total_nframe);
+        let id = match self.traceback_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                let frames: Box<[Frame]> = if key.0.is_empty() {
+                    Box::new([Frame {
+                        filename: Rc::from("<unknown>"),
+                        lineno: 0,
+                    }])
+                } else {
+                    let filenames = &mut self.filenames;
+                    key.0
+                        .iter()
+                        .map(|loc| Frame {
+                            filename: filenames
+                                .entry(loc.file())
+                                .or_insert_with(|| Rc::from(normalize_path(loc.file())))
+                                .clone(),
+                            lineno: loc.line(),
+                        })
+                        .collect()
+                };
+                self.tracebacks.push(Stack {
+                    frames,
+                    total_nframe,
+                });
+                let id = u32::try_from(self.tracebacks.len())
+                    .ok()
+                    .and_then(NonZeroU32::new)
+                    .expect("fewer than 2^32 distinct tracebacks");
+                self.traceback_ids.insert(key, id);
+                id
+            }
+        };
+        if let Some(last) = self.stack_ids.last_mut() {
+            *last = Some(id);
+        }
+        self.top = Some(id);
+        id
     }
 
     /// A block was handed out. From the allocator: a new trace (or, for an in-place
@@ -1002,13 +1075,11 @@ impl Tracer {
         }
         let stack = self.current_stack();
         if mem == MemSource::FreeList {
-            if let Some(e) = self.traces.get_mut(addr) {
-                e.stack = stack;
-            }
+            self.traces.set_stack(addr, stack);
             return;
         }
-        if let Some(old) = self.traces.insert(addr, Entry { size, stack }) {
-            self.current -= old.size;
+        if let Some(old) = self.traces.insert(addr, size, stack) {
+            self.current -= old;
         }
         self.current += size;
         self.peak = self.peak.max(self.current);
@@ -1021,8 +1092,8 @@ impl Tracer {
         if self.traces.len() == 0 {
             return;
         }
-        if let Some(e) = self.traces.remove(addr) {
-            self.current -= e.size;
+        if let Some(size) = self.traces.remove(addr) {
+            self.current -= size;
         }
     }
 }
@@ -1054,7 +1125,7 @@ impl Heap {
             .tracer
             .traces
             .get(block)
-            .map(|e| Traceback::from_c_order(&e.stack.frames, None)))
+            .map(|e| Traceback::from_c_order(&self.tracer.traceback(e.stack).frames, None)))
     }
 
     /// Run `f` as a statement written at the caller's line: the line is the innermost
