@@ -934,7 +934,8 @@ impl Tracer {
     pub fn take_snapshot(&self) -> Result<Snapshot> {
         if !self.tracing {
             return Err(Error::Lookup(
-                "RuntimeError: the tracemalloc module must be tracing memory allocations to                  take a snapshot"
+                "RuntimeError: the tracemalloc module must be tracing memory allocations to \
+                 take a snapshot"
                     .into(),
             ));
         }
@@ -1229,5 +1230,115 @@ mod tests {
         );
         assert_eq!(normalize_path("/a/./b/../c"), "/a/c");
         assert_eq!(normalize_path("../x"), "../x");
+    }
+
+    #[track_caller]
+    fn here() -> &'static Location<'static> {
+        Location::caller()
+    }
+
+    /// The tracer's tables against a plain ordered map of the same traces, over a random
+    /// run of allocations, reuses and frees in both heaps (and at addresses the tables leave
+    /// to the map), nested statements, `clear_traces` and limits of 1 and 3 frames.
+    #[test]
+    fn traces_match_an_ordered_map() {
+        use crate::obmalloc::{ARENA_MMAP_BASE, SYSTEM_HEAP_BASE};
+        use std::collections::BTreeMap;
+        let sites = [here(), here(), here(), here()];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for nframe in [1, 3] {
+            let mut t = Tracer::default();
+            t.start_nframe(nframe).unwrap();
+            // Address -> (size, the lines of the stack, innermost first).
+            let mut want: BTreeMap<u64, (usize, Vec<&'static Location<'static>>)> = BTreeMap::new();
+            let mut depths = Vec::new();
+            for step in 0..4000 {
+                let addr = match rand(4) {
+                    0 => SYSTEM_HEAP_BASE + 16 * rand(64),
+                    1 => ARENA_MMAP_BASE + (1 << 30) + 16 * rand(8), // past the table
+                    2 => ARENA_MMAP_BASE + 8 + 16 * rand(8),         // not aligned
+                    _ => ARENA_MMAP_BASE + 16 * rand(1 << 17),
+                };
+                let small = addr < ARENA_MMAP_BASE + (1 << 30);
+                let size = if small {
+                    1 + rand(512)
+                } else {
+                    513 + rand(5000)
+                } as usize;
+                let lines: Vec<_> = t.stack.iter().rev().copied().collect();
+                match rand(8) {
+                    0 if depths.len() < 5 => {
+                        depths.push(t.enter(sites[rand(4) as usize]));
+                    }
+                    1 => {
+                        if let Some(d) = depths.pop() {
+                            t.leave(d);
+                        }
+                    }
+                    2 => {
+                        t.on_alloc(addr, size, MemSource::FreeList);
+                        if let Some(w) = want.get_mut(&addr) {
+                            w.1 = lines;
+                        }
+                    }
+                    3 | 4 => {
+                        t.on_free(addr);
+                        want.remove(&addr);
+                    }
+                    _ => {
+                        t.on_free(addr);
+                        t.on_alloc(addr, size, MemSource::Malloc);
+                        want.insert(addr, (size, lines));
+                    }
+                }
+                if step % 1000 == 999 {
+                    t.clear_traces();
+                    want.clear();
+                }
+                let traced: usize = want.values().map(|w| w.0).sum();
+                assert_eq!(t.get_traced_memory().0, traced);
+                assert_eq!(t.traced_blocks(), want.len());
+                if step % 97 != 0 {
+                    continue;
+                }
+                let snap = t.take_snapshot().unwrap();
+                let expected: Vec<Trace> = want
+                    .values()
+                    .map(|(size, lines)| {
+                        let frames: Vec<Frame> = if lines.is_empty() {
+                            vec![Frame {
+                                filename: Rc::from("<unknown>"),
+                                lineno: 0,
+                            }]
+                        } else {
+                            let to_frame = |l: &&Location| Frame {
+                                filename: Rc::from(normalize_path(l.file())),
+                                lineno: l.line(),
+                            };
+                            lines.iter().take(nframe).map(to_frame).collect()
+                        };
+                        Trace {
+                            domain: DEFAULT_DOMAIN,
+                            size: *size,
+                            traceback: Traceback::from_c_order(&frames, Some(lines.len().max(1))),
+                        }
+                    })
+                    .collect();
+                assert_eq!(snap.traces(), expected, "step {step}");
+                let here_file = normalize_path(file!());
+                let in_file: usize = expected
+                    .iter()
+                    .filter(|tr| *tr.traceback.most_recent().filename == here_file)
+                    .map(|tr| tr.size)
+                    .sum();
+                assert_eq!(t.traced_memory_of_file(&here_file), in_file);
+            }
+        }
     }
 }
