@@ -826,12 +826,10 @@ pub struct Tracer {
     traces: TraceTable,
     current: usize,
     peak: usize,
-    /// The statements running now, outermost first: the reader's lines.
-    stack: Vec<&'static Location<'static>>,
-    /// Beside each entry of `stack`, the traceback of the statement running at that depth,
-    /// once built: one traceback per statement, kept while an inner statement runs and
-    /// still valid when it returns (the stack below it has not changed).
-    stack_ids: Vec<Option<StackId>>,
+    /// The statements running now, outermost first: the reader's lines, each with its
+    /// traceback once built. One traceback per statement, kept while an inner statement
+    /// runs and still valid when it returns (the stack below it has not changed).
+    stack: Vec<(&'static Location<'static>, Option<StackId>)>,
     /// The interned tracebacks, by number - 1, and their numbers by the lines they were
     /// built from (truncated to the limit, most recent first) and the stack's depth.
     tracebacks: Vec<Stack>,
@@ -849,7 +847,6 @@ impl Default for Tracer {
             current: 0,
             peak: 0,
             stack: Vec::new(),
-            stack_ids: Vec::new(),
             tracebacks: Vec::new(),
             traceback_ids: FastMap::default(),
             filenames: HashMap::new(),
@@ -986,8 +983,7 @@ impl Tracer {
     /// the depth to give back to [`Tracer::leave`].
     pub(crate) fn enter(&mut self, site: &'static Location<'static>) -> usize {
         let depth = self.stack.len();
-        self.stack.push(site);
-        self.stack_ids.push(None);
+        self.stack.push((site, None));
         self.top = None;
         depth
     }
@@ -995,13 +991,14 @@ impl Tracer {
     /// The statement that [`Tracer::enter`] returned `depth` for has finished.
     pub(crate) fn leave(&mut self, depth: usize) {
         self.stack.truncate(depth);
-        self.stack_ids.truncate(depth);
-        self.top = self.stack_ids.last().copied().flatten();
+        self.top = self.stack.last().and_then(|&(_, id)| id);
     }
 
     /// Forget which traceback each running statement has.
     fn forget_stacks(&mut self) {
-        self.stack_ids.fill(None);
+        for (_, id) in &mut self.stack {
+            *id = None;
+        }
         self.top = None;
     }
 
@@ -1022,7 +1019,7 @@ impl Tracer {
             .iter()
             .rev()
             .take(self.max_nframe)
-            .copied()
+            .map(|&(line, _)| line)
             .collect();
         let total_nframe = self.stack.len().max(1);
         let key = (lines, total_nframe);
@@ -1059,7 +1056,7 @@ impl Tracer {
                 id
             }
         };
-        if let Some(last) = self.stack_ids.last_mut() {
+        if let Some((_, last)) = self.stack.last_mut() {
             *last = Some(id);
         }
         self.top = Some(id);
@@ -1271,7 +1268,7 @@ mod tests {
                 } else {
                     513 + rand(5000)
                 } as usize;
-                let lines: Vec<_> = t.stack.iter().rev().copied().collect();
+                let lines: Vec<_> = t.stack.iter().rev().map(|&(l, _)| l).collect();
                 match rand(8) {
                     0 if depths.len() < 5 => {
                         depths.push(t.enter(sites[rand(4) as usize]));
