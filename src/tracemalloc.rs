@@ -762,11 +762,13 @@ impl TraceTable {
         old
     }
 
-    /// Cover slot `i`, at least doubling (the arenas fill upwards as the heap grows).
+    /// Cover slot `i`, doubling up to the limit (the arenas fill upwards as the heap grows).
     #[cold]
     fn grow_arenas(&mut self, i: usize) {
         // At least a pool's worth of slots (16 KiB / 16).
-        let n = (i + 1).max(2 * self.arenas.len()).max(1024);
+        let n = (i + 1)
+            .max((2 * self.arenas.len()).min(MAX_ARENA_SLOTS))
+            .max(1024);
         self.arenas.resize(n, None);
     }
 
