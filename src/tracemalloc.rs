@@ -37,6 +37,7 @@
 use foldhash::HashMap as FastMap;
 use std::collections::HashMap;
 use std::fmt;
+use std::num::NonZeroU32;
 use std::panic::Location;
 use std::rc::Rc;
 
@@ -646,28 +647,195 @@ impl Snapshot {
     }
 }
 
-/// A live block's trace, as the tracer stores it.
+/// A traceback as the traces share it: interned, so a trace holds its number, as
+/// `_tracemalloc.c`'s traces point into its table of interned tracebacks.
 #[derive(Debug, Clone)]
+struct Stack {
+    /// Most recent frame first (the C module's order).
+    frames: Box<[Frame]>,
+    total_nframe: usize,
+}
+
+/// A traceback's number: its index in [`Tracer::tracebacks`] plus one.
+type StackId = NonZeroU32;
+
+/// A live system-`malloc` block's trace.
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     size: usize,
-    /// Most recent frame first (the C module's order).
-    frames: Rc<[Frame]>,
-    total_nframe: usize,
+    stack: StackId,
+}
+
+/// A live pymalloc block's trace (at most 512 bytes): 8 bytes a slot.
+#[derive(Debug, Clone, Copy)]
+struct Small {
+    size: u32,
+    stack: StackId,
+}
+
+/// Every block is 16-byte aligned (pymalloc's `ALIGNMENT`, glibc's chunk alignment), so a
+/// block's slot is its offset divided by 16.
+const SLOT_SHIFT: u32 = crate::obmalloc::ALIGNMENT_SHIFT;
+const ALIGN_MASK: u64 = (1 << SLOT_SHIFT) - 1;
+/// pymalloc's arenas: the modeled `mmap` reuses the lowest free address first, so the
+/// arenas in use are packed above the base and one flat array covers them. Up to 1 GiB of
+/// arenas (a table of at most 512 MiB); blocks beyond go to the map.
+const ARENA_BASE: u64 = crate::obmalloc::ARENA_MMAP_BASE;
+const MAX_ARENA_SLOTS: usize = 1 << (30 - SLOT_SHIFT);
+
+/// The live traces. A pymalloc block's trace is found by address arithmetic, the way
+/// pymalloc finds a block's pool from its address: one slot per 16 bytes of the arenas.
+/// Tracing a block is then an array write, and untracing it an array take, where a hash map
+/// hashed and probed on both (most of tracing's cost). The system `malloc`'s blocks (over
+/// 512 bytes, so few) stay in a map: the modeled heap does not coalesce free chunks, so its
+/// top keeps growing and a table over it would grow too.
+#[derive(Clone, Default)]
+struct TraceTable {
+    arenas: Vec<Option<Small>>,
+    other: FastMap<u64, Entry>,
+    len: usize,
+}
+
+impl fmt::Debug for TraceTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TraceTable")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TraceTable {
+    /// The arena slot of a block, or None for the map.
+    #[inline]
+    fn locate(addr: u64) -> Option<usize> {
+        let i = (addr.wrapping_sub(ARENA_BASE) >> SLOT_SHIFT) as usize;
+        (i < MAX_ARENA_SLOTS && addr & ALIGN_MASK == 0).then_some(i)
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, addr: u64) -> Option<Entry> {
+        match Self::locate(addr) {
+            Some(i) => self.arenas.get(i).copied().flatten().map(Entry::from),
+            None => self.other.get(&addr).copied(),
+        }
+    }
+
+    /// Give a traced block another traceback; false if it is not traced.
+    #[inline]
+    fn set_stack(&mut self, addr: u64, stack: StackId) -> bool {
+        let slot = match Self::locate(addr) {
+            Some(i) => self
+                .arenas
+                .get_mut(i)
+                .and_then(|s| s.as_mut())
+                .map(|s| &mut s.stack),
+            None => self.other.get_mut(&addr).map(|e| &mut e.stack),
+        };
+        slot.map(|s| *s = stack).is_some()
+    }
+
+    /// Trace the block at `addr`; returns the size of the trace it replaces.
+    #[inline]
+    fn insert(&mut self, addr: u64, size: usize, stack: StackId) -> Option<usize> {
+        let old = match Self::locate(addr) {
+            Some(i) => {
+                if i >= self.arenas.len() {
+                    self.grow_arenas(i);
+                }
+                // The arenas hold only pymalloc's blocks, of 512 bytes at most.
+                let size = u32::try_from(size).expect("invariant: a pymalloc block is small");
+                self.arenas[i]
+                    .replace(Small { size, stack })
+                    .map(|s| s.size as usize)
+            }
+            None => self
+                .other
+                .insert(addr, Entry { size, stack })
+                .map(|e| e.size),
+        };
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    /// Cover slot `i`, doubling up to the limit (the arenas fill upwards as the heap grows).
+    #[cold]
+    fn grow_arenas(&mut self, i: usize) {
+        // At least a pool's worth of slots (16 KiB / 16).
+        let n = (i + 1)
+            .max((2 * self.arenas.len()).min(MAX_ARENA_SLOTS))
+            .max(1024);
+        self.arenas.resize(n, None);
+    }
+
+    /// Untrace the block at `addr`; returns the size it was traced with.
+    #[inline]
+    fn remove(&mut self, addr: u64) -> Option<usize> {
+        let old = match Self::locate(addr) {
+            Some(i) => self.arenas.get_mut(i)?.take().map(|s| s.size as usize),
+            None => self.other.remove(&addr).map(|e| e.size),
+        };
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// Forget every trace, and give the tables' memory back.
+    fn clear(&mut self) {
+        *self = TraceTable::default();
+    }
+
+    /// Every trace with its block's address, in address order.
+    fn by_address(&self) -> Vec<(u64, Entry)> {
+        let arenas = self.arenas.iter().enumerate().filter_map(|(i, s)| {
+            s.map(|s| (ARENA_BASE + ((i as u64) << SLOT_SHIFT), Entry::from(s)))
+        });
+        let mut all: Vec<(u64, Entry)> = arenas.collect();
+        // Two runs: the arenas' slots are in address order; the map's are not.
+        all.extend(self.other.iter().map(|(&a, &e)| (a, e)));
+        all.sort_by_key(|&(a, _)| a);
+        all
+    }
+
+    /// Every trace, in no particular order.
+    fn values(&self) -> impl Iterator<Item = Entry> + '_ {
+        let arenas = self.arenas.iter().flatten().map(|&s| Entry::from(s));
+        arenas.chain(self.other.values().copied())
+    }
+}
+
+impl From<Small> for Entry {
+    fn from(s: Small) -> Entry {
+        Entry {
+            size: s.size as usize,
+            stack: s.stack,
+        }
+    }
 }
 
 /// The tracer's state: the model's `_tracemalloc` module.
 #[derive(Debug, Clone)]
 pub struct Tracer {
     tracing: bool,
+    /// The innermost statement's traceback, once built (None: not yet).
+    top: Option<StackId>,
     max_nframe: usize,
-    traces: FastMap<u64, Entry>,
+    traces: TraceTable,
     current: usize,
     peak: usize,
-    /// The statements running now, outermost first: the reader's lines.
-    stack: Vec<&'static Location<'static>>,
-    /// Bumped whenever `stack` changes, so one traceback is built per statement.
-    stack_version: u64,
-    cached: Option<(u64, Rc<[Frame]>, usize)>,
+    /// The statements running now, outermost first: the reader's lines, each with its
+    /// traceback once built. One traceback per statement, kept while an inner statement
+    /// runs and still valid when it returns (the stack below it has not changed).
+    stack: Vec<(&'static Location<'static>, Option<StackId>)>,
+    /// The interned tracebacks, by number - 1, and their numbers by the lines they were
+    /// built from (truncated to the limit, most recent first) and the stack's depth.
+    tracebacks: Vec<Stack>,
+    traceback_ids: FastMap<(Box<[&'static Location<'static>]>, usize), StackId>,
     filenames: HashMap<&'static str, Rc<str>>,
 }
 
@@ -675,13 +843,14 @@ impl Default for Tracer {
     fn default() -> Self {
         Tracer {
             tracing: false,
+            top: None,
             max_nframe: 1,
-            traces: FastMap::default(),
+            traces: TraceTable::default(),
             current: 0,
             peak: 0,
             stack: Vec::new(),
-            stack_version: 0,
-            cached: None,
+            tracebacks: Vec::new(),
+            traceback_ids: FastMap::default(),
             filenames: HashMap::new(),
         }
     }
@@ -709,7 +878,8 @@ impl Tracer {
         }
         self.max_nframe = nframe;
         self.tracing = true;
-        self.cached = None;
+        // Tracebacks picked under the old limit are stale.
+        self.forget_stacks();
         Ok(())
     }
 
@@ -753,6 +923,10 @@ impl Tracer {
         self.traces.clear();
         self.current = 0;
         self.peak = 0;
+        // No trace holds a traceback now (as 3.11 clears its traceback table here).
+        self.tracebacks.clear();
+        self.traceback_ids.clear();
+        self.forget_stacks();
     }
 
     /// `tracemalloc.take_snapshot()`: the traces of all live traced blocks.
@@ -764,14 +938,17 @@ impl Tracer {
                     .into(),
             ));
         }
-        let mut addrs: Vec<(&u64, &Entry)> = self.traces.iter().collect();
-        addrs.sort_by_key(|(a, _)| **a);
-        let traces = addrs
+        let traces = self
+            .traces
+            .by_address()
             .into_iter()
-            .map(|(_, e)| Trace {
-                domain: DEFAULT_DOMAIN,
-                size: e.size,
-                traceback: Traceback::from_c_order(&e.frames, Some(e.total_nframe)),
+            .map(|(_, e)| {
+                let stack = self.traceback(e.stack);
+                Trace {
+                    domain: DEFAULT_DOMAIN,
+                    size: e.size,
+                    traceback: Traceback::from_c_order(&stack.frames, Some(stack.total_nframe)),
+                }
             })
             .collect();
         Ok(Snapshot {
@@ -790,9 +967,16 @@ impl Tracer {
     pub fn traced_memory_of_file(&self, file: &str) -> usize {
         self.traces
             .values()
-            .filter(|e| e.frames.first().is_some_and(|f| &*f.filename == file))
+            .filter(|e| {
+                let frames = &self.traceback(e.stack).frames;
+                frames.first().is_some_and(|f| &*f.filename == file)
+            })
             .map(|e| e.size)
             .sum()
+    }
+
+    fn traceback(&self, id: StackId) -> &Stack {
+        &self.tracebacks[id.get() as usize - 1]
     }
 
     // ----- hooks the heap calls --------------------------------------------------------------
@@ -801,89 +985,115 @@ impl Tracer {
     /// the depth to give back to [`Tracer::leave`].
     pub(crate) fn enter(&mut self, site: &'static Location<'static>) -> usize {
         let depth = self.stack.len();
-        self.stack.push(site);
-        self.stack_version += 1;
+        self.stack.push((site, None));
+        self.top = None;
         depth
     }
 
     /// The statement that [`Tracer::enter`] returned `depth` for has finished.
     pub(crate) fn leave(&mut self, depth: usize) {
         self.stack.truncate(depth);
-        self.stack_version += 1;
+        self.top = self.stack.last().and_then(|&(_, id)| id);
     }
 
-    /// The current traceback, most recent frame first, truncated to the limit; the
-    /// `<unknown>` frame when no statement is running. Built once per statement.
-    fn current_frames(&mut self) -> (Rc<[Frame]>, usize) {
-        if let Some((v, frames, total)) = &self.cached {
-            if *v == self.stack_version {
-                return (frames.clone(), *total);
-            }
+    /// Forget which traceback each running statement has.
+    fn forget_stacks(&mut self) {
+        for (_, id) in &mut self.stack {
+            *id = None;
         }
-        let total = self.stack.len().max(1);
-        let frames: Rc<[Frame]> = if self.stack.is_empty() {
-            Rc::from(vec![Frame {
-                filename: Rc::from("<unknown>"),
-                lineno: 0,
-            }])
-        } else {
-            let stack = self.stack.clone();
-            stack
-                .iter()
-                .rev()
-                .take(self.max_nframe)
-                .map(|loc| Frame {
-                    filename: self.filename(loc.file()),
-                    lineno: loc.line(),
-                })
-                .collect()
-        };
-        self.cached = Some((self.stack_version, frames.clone(), total));
-        (frames, total)
+        self.top = None;
     }
 
-    fn filename(&mut self, file: &'static str) -> Rc<str> {
-        self.filenames
-            .entry(file)
-            .or_insert_with(|| Rc::from(normalize_path(file)))
-            .clone()
+    /// The current traceback: most recent frame first, truncated to the limit; the
+    /// `<unknown>` frame when no statement is running. Looked up once per statement.
+    #[inline]
+    fn current_stack(&mut self) -> StackId {
+        match self.top {
+            Some(id) => id,
+            None => self.find_stack(),
+        }
+    }
+
+    #[cold]
+    fn find_stack(&mut self) -> StackId {
+        let lines: Box<[_]> = self
+            .stack
+            .iter()
+            .rev()
+            .take(self.max_nframe)
+            .map(|&(line, _)| line)
+            .collect();
+        let total_nframe = self.stack.len().max(1);
+        let key = (lines, total_nframe);
+        let id = match self.traceback_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                let frames: Box<[Frame]> = if key.0.is_empty() {
+                    Box::new([Frame {
+                        filename: Rc::from("<unknown>"),
+                        lineno: 0,
+                    }])
+                } else {
+                    let filenames = &mut self.filenames;
+                    key.0
+                        .iter()
+                        .map(|loc| Frame {
+                            filename: filenames
+                                .entry(loc.file())
+                                .or_insert_with(|| Rc::from(normalize_path(loc.file())))
+                                .clone(),
+                            lineno: loc.line(),
+                        })
+                        .collect()
+                };
+                self.tracebacks.push(Stack {
+                    frames,
+                    total_nframe,
+                });
+                let id = u32::try_from(self.tracebacks.len())
+                    .ok()
+                    .and_then(NonZeroU32::new)
+                    .expect("fewer than 2^32 distinct tracebacks");
+                self.traceback_ids.insert(key, id);
+                id
+            }
+        };
+        if let Some((_, last)) = self.stack.last_mut() {
+            *last = Some(id);
+        }
+        self.top = Some(id);
+        id
     }
 
     /// A block was handed out. From the allocator: a new trace (or, for an in-place
     /// realloc, an updated one). From a free list: no allocation happened; if the block is
     /// traced, its traceback becomes the current one (`_PyTraceMalloc_NewReference`).
+    #[inline]
     pub(crate) fn on_alloc(&mut self, addr: u64, size: usize, mem: MemSource) {
         if !self.tracing {
             return;
         }
-        let (frames, total_nframe) = self.current_frames();
+        let stack = self.current_stack();
         if mem == MemSource::FreeList {
-            if let Some(e) = self.traces.get_mut(&addr) {
-                e.frames = frames;
-                e.total_nframe = total_nframe;
-            }
+            self.traces.set_stack(addr, stack);
             return;
         }
-        let entry = Entry {
-            size,
-            frames,
-            total_nframe,
-        };
-        if let Some(old) = self.traces.insert(addr, entry) {
-            self.current -= old.size;
+        if let Some(old) = self.traces.insert(addr, size, stack) {
+            self.current -= old;
         }
         self.current += size;
         self.peak = self.peak.max(self.current);
     }
 
     /// A block went back to the allocator.
+    #[inline]
     pub(crate) fn on_free(&mut self, addr: u64) {
         // Not tracing (the usual case): nothing to look up.
-        if self.traces.is_empty() {
+        if self.traces.len() == 0 {
             return;
         }
-        if let Some(e) = self.traces.remove(&addr) {
-            self.current -= e.size;
+        if let Some(size) = self.traces.remove(addr) {
+            self.current -= size;
         }
     }
 }
@@ -914,8 +1124,8 @@ impl Heap {
         Ok(self
             .tracer
             .traces
-            .get(&block)
-            .map(|e| Traceback::from_c_order(&e.frames, None)))
+            .get(block)
+            .map(|e| Traceback::from_c_order(&self.tracer.traceback(e.stack).frames, None)))
     }
 
     /// Run `f` as a statement written at the caller's line: the line is the innermost
@@ -1019,5 +1229,115 @@ mod tests {
         );
         assert_eq!(normalize_path("/a/./b/../c"), "/a/c");
         assert_eq!(normalize_path("../x"), "../x");
+    }
+
+    #[track_caller]
+    fn here() -> &'static Location<'static> {
+        Location::caller()
+    }
+
+    /// The tracer's tables against a plain ordered map of the same traces, over a random
+    /// run of allocations, reuses and frees in both heaps (and at addresses the tables leave
+    /// to the map), nested statements, `clear_traces` and limits of 1 and 3 frames.
+    #[test]
+    fn traces_match_an_ordered_map() {
+        use crate::obmalloc::{ARENA_MMAP_BASE, SYSTEM_HEAP_BASE};
+        use std::collections::BTreeMap;
+        let sites = [here(), here(), here(), here()];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for nframe in [1, 3] {
+            let mut t = Tracer::default();
+            t.start_nframe(nframe).unwrap();
+            // Address -> (size, the lines of the stack, innermost first).
+            let mut want: BTreeMap<u64, (usize, Vec<&'static Location<'static>>)> = BTreeMap::new();
+            let mut depths = Vec::new();
+            for step in 0..4000 {
+                let addr = match rand(4) {
+                    0 => SYSTEM_HEAP_BASE + 16 * rand(64),
+                    1 => ARENA_MMAP_BASE + (1 << 30) + 16 * rand(8), // past the table
+                    2 => ARENA_MMAP_BASE + 8 + 16 * rand(8),         // not aligned
+                    _ => ARENA_MMAP_BASE + 16 * rand(1 << 17),
+                };
+                let small = addr < ARENA_MMAP_BASE + (1 << 30);
+                let size = if small {
+                    1 + rand(512)
+                } else {
+                    513 + rand(5000)
+                } as usize;
+                let lines: Vec<_> = t.stack.iter().rev().map(|&(l, _)| l).collect();
+                match rand(8) {
+                    0 if depths.len() < 5 => {
+                        depths.push(t.enter(sites[rand(4) as usize]));
+                    }
+                    1 => {
+                        if let Some(d) = depths.pop() {
+                            t.leave(d);
+                        }
+                    }
+                    2 => {
+                        t.on_alloc(addr, size, MemSource::FreeList);
+                        if let Some(w) = want.get_mut(&addr) {
+                            w.1 = lines;
+                        }
+                    }
+                    3 | 4 => {
+                        t.on_free(addr);
+                        want.remove(&addr);
+                    }
+                    _ => {
+                        t.on_free(addr);
+                        t.on_alloc(addr, size, MemSource::Malloc);
+                        want.insert(addr, (size, lines));
+                    }
+                }
+                if step % 1000 == 999 {
+                    t.clear_traces();
+                    want.clear();
+                }
+                let traced: usize = want.values().map(|w| w.0).sum();
+                assert_eq!(t.get_traced_memory().0, traced);
+                assert_eq!(t.traced_blocks(), want.len());
+                if step % 97 != 0 {
+                    continue;
+                }
+                let snap = t.take_snapshot().unwrap();
+                let expected: Vec<Trace> = want
+                    .values()
+                    .map(|(size, lines)| {
+                        let frames: Vec<Frame> = if lines.is_empty() {
+                            vec![Frame {
+                                filename: Rc::from("<unknown>"),
+                                lineno: 0,
+                            }]
+                        } else {
+                            let to_frame = |l: &&Location| Frame {
+                                filename: Rc::from(normalize_path(l.file())),
+                                lineno: l.line(),
+                            };
+                            lines.iter().take(nframe).map(to_frame).collect()
+                        };
+                        Trace {
+                            domain: DEFAULT_DOMAIN,
+                            size: *size,
+                            traceback: Traceback::from_c_order(&frames, Some(lines.len().max(1))),
+                        }
+                    })
+                    .collect();
+                assert_eq!(snap.traces(), expected, "step {step}");
+                let here_file = normalize_path(file!());
+                let in_file: usize = expected
+                    .iter()
+                    .filter(|tr| *tr.traceback.most_recent().filename == here_file)
+                    .map(|tr| tr.size)
+                    .sum();
+                assert_eq!(t.traced_memory_of_file(&here_file), in_file);
+            }
+        }
     }
 }
