@@ -511,7 +511,10 @@ impl Heap {
             (Kind::Int(x), Kind::Bool(y)) | (Kind::Bool(y), Kind::Int(x)) => x.get() == *y as i128,
             (Kind::Float(x), Kind::Float(y)) => x == y,
             (Kind::Int(x), Kind::Float(y)) | (Kind::Float(y), Kind::Int(x)) => {
-                (x.get() as f64) == *y
+                int_equals_float(x.get(), *y)
+            }
+            (Kind::Bool(x), Kind::Float(y)) | (Kind::Float(y), Kind::Bool(x)) => {
+                int_equals_float(*x as i128, *y)
             }
             (Kind::Tuple(x), Kind::Tuple(y)) => {
                 x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.keys_equal(*p, *q))
@@ -1199,9 +1202,42 @@ fn index(items: &[ObjId], i: i128) -> Result<ObjId> {
     Ok(items[idx as usize])
 }
 
+/// `int == float` as `float_richcompare` decides it: exactly, not by converting the int to
+/// a float (`2**53 + 1 == float(2**53)` is False, though the conversion would round it).
+fn int_equals_float(i: i128, f: f64) -> bool {
+    // 2^127 bounds i128; past it (or for inf and nan) no int is equal.
+    f.is_finite() && f.fract() == 0.0 && f.abs() < 2f64.powi(127) && f as i128 == i
+}
+
 #[cfg(test)]
 mod tests {
     use crate::prelude::*;
+
+    /// Numeric keys are equal across int, bool and float exactly as in CPython 3.11:
+    /// `len({True, 1.0, 1})` is 1, and `2**53 + 1` is not `float(2**53)`
+    /// (python3: `1 1 True True 2`).
+    #[test]
+    fn numeric_keys_compare_exactly() {
+        let mut py = Heap::new();
+        let len = |py: &mut Heap, items: Vec<Expr>| py.repr_of(name("len").call([set(items)]));
+        assert_eq!(
+            len(&mut py, vec![boolean(true), float(1.0), int(1)]).unwrap(),
+            "1"
+        );
+        assert_eq!(len(&mut py, vec![float(1.0), boolean(true)]).unwrap(), "1");
+        let found = py.repr_of(contains(float(1.0), set([boolean(true)])));
+        assert_eq!(found.unwrap(), "True");
+        let big = (1i128 << 53) + 1;
+        assert_eq!(
+            len(&mut py, vec![int(big), float((1u64 << 53) as f64)]).unwrap(),
+            "2"
+        );
+        assert_eq!(
+            len(&mut py, vec![int(1 << 53), float((1u64 << 53) as f64)]).unwrap(),
+            "1"
+        );
+        assert_eq!(len(&mut py, vec![float(f64::NAN), int(0)]).unwrap(), "2");
+    }
 
     fn array(args: Vec<Expr>) -> Expr {
         name("array").call(args)
