@@ -144,6 +144,34 @@ pub fn model_membership_work() -> Result<String> {
 }
 // ANCHOR_END: model_membership_work
 
+// ANCHOR: model_probe_sequence
+/// When hashes share a slot: the probe sequence of `set_lookkey`, counted.
+pub fn model_probe_sequence() -> Result<String> {
+    let mut py = Heap::new();
+    py.assign("s", set([int(8), int(16)]))?;
+    py.assign("t", set([int(-2)]))?;
+    let (s_repr, t_repr) = (py.repr_of(name("s"))?, py.repr_of(name("t"))?);
+    py.print(format!("s = {s_repr}    t = {t_repr}"));
+    py.print(format!(
+        "{:<12} {:<6} {:>11} {:>11}",
+        "test", "result", "comparisons", "hash probes"
+    ));
+    for (x, in_) in [(8, "s"), (16, "s"), (24, "s"), (-2, "t"), (-1, "t")] {
+        let test = contains(int(x), name(in_));
+        py.reset_work();
+        let found = py.with_value(test.clone(), |py, v| py.repr(v))??;
+        let work = py.work();
+        py.print(format!(
+            "{:<12} {found:<6} {:>11} {:>11}",
+            test.to_string(),
+            work.comparisons,
+            work.hash_probes
+        ));
+    }
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: model_probe_sequence
+
 // ANCHOR: model_compare_work
 /// What `==` costs on two strings: one address compare when they are one object, a read
 /// of every byte when they are two equal objects.
@@ -188,6 +216,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("constant_after_in", constant_after_in),
     ("identity_then_equality", identity_then_equality),
     ("model_membership_work", model_membership_work),
+    ("model_probe_sequence", model_probe_sequence),
     ("model_compare_work", model_compare_work),
 ];
 

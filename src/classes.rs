@@ -674,13 +674,11 @@ impl Heap {
                 self.incref(v);
                 Ok(v)
             }
-            (TypeTag::Set, "add") if args.len() == 1 => match self.check_hashable(args[0]) {
-                Ok(()) => {
-                    self.set_add(o, args[0]);
-                    return Ok(self.new_none());
-                }
-                Err(e) => Err(e),
-            },
+            (TypeTag::Set, "add") if args.len() == 1 => {
+                // An unhashable item is a TypeError, and stays the caller's.
+                self.set_add(o, args[0])?;
+                return Ok(self.new_none());
+            }
             (TypeTag::Str, "join") if args.len() == 1 => {
                 let sep = self.str_of(o)?;
                 let parts = self.iterate(args[0])?;

@@ -8,8 +8,9 @@ use crate::error::{Error, Result};
 use crate::heap::Heap;
 use crate::iteration::Flow;
 use crate::layout::{self, Block, DictKeysKind, DictShape, SetShape};
-use crate::object::{Kind, ObjId, TypeTag};
+use crate::object::{Kind, ObjId, SetEntry, TypeTag};
 use crate::sizes;
+use thin_vec::ThinVec;
 
 /// 3.11 compile.c's `STACK_USE_GUIDELINE`: displays with more items than this are built
 /// incrementally instead of from the stack in one instruction.
@@ -724,7 +725,8 @@ impl Heap {
     //
     // A set is one `PySetObject` (216 bytes with its GC head and its inline 8-slot
     // smalltable) plus, once it outgrows that, a table of `16 * (mask + 1)` bytes. The
-    // table's size, fill and use are the set's [`SetShape`].
+    // table's size, fill and use are the set's [`SetShape`]; its entries (each key's hash and
+    // position) are the set's `table`, probed as `set_lookkey` and `set_add_entry` probe it.
 
     /// `make_new_set`: an empty set or frozenset on its smalltable.
     fn new_empty_set(&mut self, frozen: bool) -> ObjId {
@@ -733,44 +735,85 @@ impl Heap {
         } else {
             TypeTag::Set
         };
+        let shape = SetShape::new();
         self.alloc(
             tag,
             Kind::Set {
-                items: Vec::new(),
-                shape: SetShape::new(),
+                items: ThinVec::new(),
+                table: std::iter::repeat_n(SetEntry::EMPTY, shape.table).collect(),
+                shape,
                 frozen,
                 table_addr: 0,
             },
         )
     }
 
-    /// A set or frozenset from owned items added one by one (`BUILD_SET n`, `set(list)`,
-    /// `frozenset(tuple)`, a set comprehension; duplicates are released), tracked.
-    pub(crate) fn new_set_from(&mut self, items: Vec<ObjId>, frozen: bool) -> ObjId {
-        let st = self.new_empty_set(frozen);
-        for v in items {
-            self.set_add(st, v);
+    /// A set under construction met an unhashable item: release it and the items not yet
+    /// added (all owned), and report the `TypeError`.
+    fn abandon_set(&mut self, st: ObjId, rest: impl Iterator<Item = ObjId>, e: Error) -> Error {
+        for v in rest {
+            self.decref(v);
         }
-        self.gc_track(st);
-        st
+        self.decref(st);
+        e
     }
 
-    /// A set made by `set_merge` from another set's items (owned, distinct): 3.11's
-    /// `{1, 2, 3}` (`BUILD_SET 0; SET_UPDATE` of a frozenset constant), `set(s)`,
-    /// `frozenset(s)`. One presizing resize to `2 * n` slots if they would fill 3/5 of the
-    /// table, then clean inserts: `{1, 2, 3, 4, 5}` has 16 slots where five adds make 32.
-    pub(crate) fn new_set_merged(&mut self, items: Vec<ObjId>, frozen: bool) -> ObjId {
+    /// A set or frozenset from owned items added one by one (`BUILD_SET n`, `set(list)`,
+    /// `frozenset(tuple)`, a set comprehension; duplicates are released), tracked.
+    pub(crate) fn new_set_from(&mut self, items: Vec<ObjId>, frozen: bool) -> Result<ObjId> {
+        let st = self.new_empty_set(frozen);
+        let mut items = items.into_iter();
+        while let Some(v) = items.next() {
+            if let Err(e) = self.set_add(st, v) {
+                self.decref(v);
+                return Err(self.abandon_set(st, items, e));
+            }
+        }
+        self.gc_track(st);
+        Ok(st)
+    }
+
+    /// A set made by `set_merge` from another set or frozenset `src`, given its members in
+    /// its table order (owned): 3.11's `{1, 2, 3}` (`BUILD_SET 0; SET_UPDATE` of a
+    /// frozenset constant), `set(s)`, `frozenset(s)`. One presizing resize to `2 * n`
+    /// slots if they would fill 3/5 of the table (`{1, 2, 3, 4, 5}` has 16 slots where five
+    /// adds make 32); then, if the new table has the source's size and the source no
+    /// dummies, the source's slots are copied as they are, else each member goes in by
+    /// `set_insert_clean`, in the source's table order, with the hash the source stored.
+    pub(crate) fn new_set_merged(&mut self, src: ObjId, items: Vec<ObjId>, frozen: bool) -> ObjId {
+        let (src_entries, src_shape): (Vec<(usize, i64)>, SetShape) = match &self.obj(src).kind {
+            Kind::Set { table, shape, .. } => (
+                table
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.item < SetEntry::DUMMY)
+                    .map(|(j, e)| (j, e.hash))
+                    .collect(),
+                *shape,
+            ),
+            _ => (Vec::new(), SetShape::new()),
+        };
         let st = self.new_empty_set(frozen);
         let n = items.len();
-        let shape = match &self.obj(st).kind {
-            Kind::Set { shape, .. } => *shape,
-            _ => SetShape::new(),
-        };
-        let mut merged = shape;
+        let mut merged = SetShape::new();
         merged.merge(n);
         self.set_table_to(st, merged);
-        if let Kind::Set { items: members, .. } = &mut self.obj_mut(st).kind {
-            *members = items;
+        if let Kind::Set {
+            items: members,
+            table,
+            ..
+        } = &mut self.obj_mut(st).kind
+        {
+            let copy = table.len() == src_shape.table && src_shape.fill == src_shape.used;
+            for (k, &(j, hash)) in src_entries.iter().enumerate().take(n) {
+                let item = k as u32;
+                if copy {
+                    table[j] = SetEntry { hash, item };
+                } else {
+                    set_insert_clean(table, hash, item);
+                }
+            }
+            *members = ThinVec::from(items);
         }
         self.gc_track(st);
         st
@@ -784,10 +827,10 @@ impl Heap {
         src: Option<ObjId>,
         items: Vec<ObjId>,
         frozen: bool,
-    ) -> ObjId {
-        match src.map(|s| &self.obj(s).kind) {
-            Some(Kind::Set { .. }) => self.new_set_merged(items, frozen),
-            Some(Kind::Dict { .. }) => {
+    ) -> Result<ObjId> {
+        match src.map(|s| (s, &self.obj(s).kind)) {
+            Some((s, Kind::Set { .. })) => Ok(self.new_set_merged(s, items, frozen)),
+            Some((_, Kind::Dict { .. })) => {
                 let st = self.new_empty_set(frozen);
                 let n = items.len();
                 let mut shape = SetShape::new();
@@ -796,11 +839,15 @@ impl Heap {
                     shape.resize((shape.used + n) * 2);
                     self.set_table_to(st, shape);
                 }
-                for v in items {
-                    self.set_add(st, v);
+                let mut items = items.into_iter();
+                while let Some(v) = items.next() {
+                    if let Err(e) = self.set_add(st, v) {
+                        self.decref(v);
+                        return Err(self.abandon_set(st, items, e));
+                    }
                 }
                 self.gc_track(st);
-                st
+                Ok(st)
             }
             _ => self.new_set_from(items, frozen),
         }
@@ -808,7 +855,8 @@ impl Heap {
 
     /// Install a set's new shape, reallocating its table when the size changed
     /// (`set_table_resize`: the new table is allocated before the old one is freed; 8 slots
-    /// is the smalltable, no allocation).
+    /// is the smalltable, no allocation). The live entries move to the new table in the old
+    /// table's order, by `set_insert_clean`; dummies are dropped.
     fn set_table_to(&mut self, st: ObjId, new: SetShape) {
         let (old, addr) = match &self.obj(st).kind {
             Kind::Set {
@@ -822,36 +870,194 @@ impl Heap {
             self.free_buffer(addr);
         }
         if let Kind::Set {
-            shape, table_addr, ..
+            shape,
+            table_addr,
+            table,
+            ..
         } = &mut self.obj_mut(st).kind
         {
+            if new.table != table.len() {
+                let mut fresh: ThinVec<SetEntry> =
+                    std::iter::repeat_n(SetEntry::EMPTY, new.table).collect();
+                for e in table.iter().filter(|e| e.item < SetEntry::DUMMY) {
+                    set_insert_clean(&mut fresh, e.hash, e.item);
+                }
+                *table = fresh;
+            }
             *shape = new;
             *table_addr = new_addr;
         }
     }
 
+    /// `set_lookkey`/`set_add_entry`'s search for `key` (whose hash is `hash`) in the set
+    /// `st`'s table: the slot that holds an equal key, or else the slot an insertion would
+    /// use, with the work done.
+    fn set_lookkey(&self, st: ObjId, key: ObjId, hash: i64) -> Probe {
+        match &self.obj(st).kind {
+            Kind::Set { items, table, .. } => self.lookkey_in(items, table, key, hash),
+            _ => Probe::default(),
+        }
+    }
+
+    /// [`Heap::set_lookkey`] over a table and its members.
+    fn lookkey_in(&self, items: &[ObjId], table: &[SetEntry], key: ObjId, hash: i64) -> Probe {
+        let mask = table.len() - 1;
+        let mut perturb = hash as u64;
+        let mut i = hash as u64 as usize & mask;
+        let mut probe = Probe::default();
+        let mut freeslot = None;
+        loop {
+            // LINEAR_PROBES neighbours while they fit before the end of the table.
+            let linear = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            for (j, &e) in table.iter().enumerate().skip(i).take(linear + 1) {
+                probe.probes += 1;
+                if e.item == SetEntry::UNUSED {
+                    probe.slot = freeslot.unwrap_or(j);
+                    probe.reuses_dummy = freeslot.is_some();
+                    return probe;
+                }
+                if e.item == SetEntry::DUMMY {
+                    freeslot = freeslot.or(Some(j));
+                } else if e.hash == hash {
+                    // Identity first, then ==: one comparison either way.
+                    probe.comparisons += 1;
+                    if self.keys_equal(items[e.item as usize], key) {
+                        probe.slot = j;
+                        probe.found = true;
+                        return probe;
+                    }
+                }
+            }
+            perturb >>= PERTURB_SHIFT;
+            i = i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize)
+                & mask;
+        }
+    }
+
+    /// The order in which a set made by adding `vals` one by one would iterate them (its
+    /// table order), worked out without making the set: the indices of the distinct values,
+    /// then those of the duplicates. (The compiler rebuilds a frozenset constant from the
+    /// iteration of the one it first made, in `merge_consts_recursive`.)
+    pub(crate) fn order_by_adds(&self, vals: &[ObjId]) -> Result<Vec<usize>> {
+        let mut members: Vec<ObjId> = Vec::new();
+        let mut positions: Vec<usize> = Vec::new();
+        let mut duplicates = Vec::new();
+        let mut shape = SetShape::new();
+        let mut table = vec![SetEntry::EMPTY; shape.table];
+        for (k, &v) in vals.iter().enumerate() {
+            let hash = self.hash_of(v)?;
+            let p = self.lookkey_in(&members, &table, v, hash);
+            if p.found {
+                duplicates.push(k);
+                continue;
+            }
+            table[p.slot] = SetEntry {
+                hash,
+                item: members.len() as u32,
+            };
+            members.push(v);
+            positions.push(k);
+            shape.add();
+            if shape.table != table.len() {
+                let mut fresh = vec![SetEntry::EMPTY; shape.table];
+                for e in table.iter().filter(|e| e.item < SetEntry::DUMMY) {
+                    set_insert_clean(&mut fresh, e.hash, e.item);
+                }
+                table = fresh;
+            }
+        }
+        let mut order: Vec<usize> = table
+            .iter()
+            .filter(|e| e.item < SetEntry::DUMMY)
+            .map(|e| positions[e.item as usize])
+            .collect();
+        order.extend(duplicates);
+        Ok(order)
+    }
+
+    /// `x in s`: one hash, then the probes of `set_lookkey`. Returns (found, comparisons,
+    /// probes).
+    fn set_contains(&self, st: ObjId, x: ObjId) -> Result<(bool, u64, u64)> {
+        let hash = self.hash_of(x)?;
+        let p = self.set_lookkey(st, x, hash);
+        Ok((p.found, p.comparisons, p.probes))
+    }
+
     /// `set.add(v)`, taking ownership of `v` (released if already present): `set_add_entry`
-    /// fills a fresh slot and resizes when `fill * 5 >= mask * 3`, to `used * 4` slots
-    /// (`used * 2` past 50,000 entries).
-    pub(crate) fn set_add(&mut self, st: ObjId, v: ObjId) {
-        let present = match &self.obj(st).kind {
-            Kind::Set { items, .. } => items.iter().any(|x| self.keys_equal(*x, v)),
-            _ => return,
-        };
-        if present {
+    /// files it in the first unused slot of its probe sequence (or a dummy met on the way),
+    /// then resizes when `fill * 5 >= mask * 3`, to `used * 4` slots (`used * 2` past
+    /// 50,000 entries). An unhashable `v` is a `TypeError` (and stays the caller's).
+    pub(crate) fn set_add(&mut self, st: ObjId, v: ObjId) -> Result<()> {
+        let hash = self.hash_of(v)?;
+        let p = self.set_lookkey(st, v, hash);
+        if p.found {
             self.decref(v);
-            return;
+            return Ok(());
         }
         let shape = match &mut self.obj_mut(st).kind {
-            Kind::Set { items, shape, .. } => {
+            Kind::Set {
+                items,
+                table,
+                shape,
+                ..
+            } => {
+                table[p.slot] = SetEntry {
+                    hash,
+                    item: items.len() as u32,
+                };
                 items.push(v);
+                if p.reuses_dummy {
+                    // A dummy's slot: used grows, fill does not, no resize.
+                    shape.used += 1;
+                    return Ok(());
+                }
                 *shape
             }
-            _ => return,
+            _ => return Ok(()),
         };
         let mut grown = shape;
         grown.add();
         self.set_table_to(st, grown);
+        Ok(())
+    }
+
+    /// `set_discard_entry` of the member at `items[i]`: its slot becomes a dummy, `used`
+    /// drops, `fill` does not. Returns the member (its reference is the caller's now).
+    pub(crate) fn set_discard_at(&mut self, st: ObjId, i: usize) -> Option<ObjId> {
+        let Kind::Set {
+            items,
+            table,
+            shape,
+            ..
+        } = &mut self.obj_mut(st).kind
+        else {
+            return None;
+        };
+        if i >= items.len() {
+            return None;
+        }
+        let v = items.remove(i);
+        let i = i as u32;
+        for e in table.iter_mut() {
+            if e.item == i {
+                *e = SetEntry {
+                    hash: -1,
+                    item: SetEntry::DUMMY,
+                };
+            } else if e.item < SetEntry::DUMMY && e.item > i {
+                // The model's items close the gap; the table follows them.
+                e.item -= 1;
+            }
+        }
+        shape.used = shape.used.saturating_sub(1);
+        Some(v)
     }
 
     // ----- array.array --------------------------------------------------------------------------
@@ -1153,12 +1359,9 @@ impl Heap {
         let (found, comparisons, probes) = match &self.obj(c).kind {
             Kind::List { items, .. } => self.scan(items, x),
             Kind::Tuple(items) => self.scan(items, x),
-            // One hash computation and (for a hit) one probe and comparison. The model's
-            // table is its insertion-ordered members, searched by scanning them.
-            Kind::Set { items, .. } => {
-                let found = items.iter().any(|m| self.keys_equal(*m, x));
-                (found, u64::from(found), 1)
-            }
+            // One hash, then the slots of the probe sequence until an equal key or an
+            // unused slot.
+            Kind::Set { .. } => self.set_contains(c, x)?,
             Kind::Dict { entries, .. } => {
                 let found = entries.iter().any(|(k, _)| self.keys_equal(*k, x));
                 (found, u64::from(found), 1)
@@ -1202,6 +1405,53 @@ fn index(items: &[ObjId], i: i128) -> Result<ObjId> {
     Ok(items[idx as usize])
 }
 
+/// `LINEAR_PROBES`: neighbouring slots a set probe inspects before it jumps.
+const LINEAR_PROBES: usize = 9;
+/// `PERTURB_SHIFT`: how fast the higher bits of the hash enter the jumps.
+const PERTURB_SHIFT: u32 = 5;
+
+/// What a search of a set's table found, and the work it took.
+#[derive(Debug, Default)]
+struct Probe {
+    /// The slot holding an equal key, or the one an insertion would fill.
+    slot: usize,
+    found: bool,
+    /// `slot` is a dummy met on the way (an insertion there does not raise `fill`).
+    reuses_dummy: bool,
+    /// Slots inspected.
+    probes: u64,
+    /// Keys with an equal hash compared with the one searched for (identity or `==`).
+    comparisons: u64,
+}
+
+/// `set_insert_clean`: file a key known to be absent in the first unused slot of its probe
+/// sequence (a table being built has no dummies and needs no comparisons).
+fn set_insert_clean(table: &mut [SetEntry], hash: i64, item: u32) {
+    let mask = table.len() - 1;
+    let mut perturb = hash as u64;
+    let mut i = hash as u64 as usize & mask;
+    loop {
+        let linear = if i + LINEAR_PROBES <= mask {
+            LINEAR_PROBES
+        } else {
+            0
+        };
+        if let Some(e) = table[i..=i + linear]
+            .iter_mut()
+            .find(|e| e.item == SetEntry::UNUSED)
+        {
+            *e = SetEntry { hash, item };
+            return;
+        }
+        perturb >>= PERTURB_SHIFT;
+        i = i
+            .wrapping_mul(5)
+            .wrapping_add(1)
+            .wrapping_add(perturb as usize)
+            & mask;
+    }
+}
+
 /// `int == float` as `float_richcompare` decides it: exactly, not by converting the int to
 /// a float (`2**53 + 1 == float(2**53)` is False, though the conversion would round it).
 fn int_equals_float(i: i128, f: f64) -> bool {
@@ -1212,6 +1462,84 @@ fn int_equals_float(i: i128, f: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::prelude::*;
+
+    /// A set iterates in the order of its hash table, as CPython's does, so its repr is
+    /// python3's (`{1, 2, 3} {16, 8} {8, 16} {13, 21, 5} {-1, -2} frozenset({9, 100, 1})`):
+    /// 13 and 21 collide with 5 in an 8-slot table and land where the probe sequence takes
+    /// them.
+    #[test]
+    fn sets_iterate_in_table_order() {
+        let mut py = Heap::new();
+        let ints = |v: &[i128]| v.iter().map(|&i| int(i)).collect::<Vec<_>>();
+        let cases: [(Expr, &str); 6] = [
+            (set(ints(&[3, 1, 2])), "{1, 2, 3}"),
+            (set(ints(&[16, 8])), "{16, 8}"),
+            (set(ints(&[8, 16])), "{8, 16}"),
+            (name("set").call([list(ints(&[5, 13, 21]))]), "{13, 21, 5}"),
+            (set(ints(&[-1, -2])), "{-1, -2}"),
+            (
+                name("frozenset").call([set(ints(&[100, 9, 1]))]),
+                "frozenset({9, 100, 1})",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(py.repr_of(e).unwrap(), want);
+        }
+        let unhashable = py.exec(set([list([int(1)])])).unwrap_err();
+        assert!(matches!(unhashable, Error::Type(ref m) if m == "unhashable type: 'list'"));
+    }
+
+    /// String sets iterate as python3's do under `PYTHONHASHSEED=0` (the key the model's
+    /// SipHash uses), for a display of constants (a frozenset constant the compiler rebuilt
+    /// from its own iteration, merged by copying its table) and for `set(list)` (adds):
+    /// python3 printed both lines below.
+    #[test]
+    fn string_sets_iterate_as_with_hash_seed_zero() {
+        let mut py = Heap::new();
+        let words = [
+            "apple",
+            "banana",
+            "cherry",
+            "date",
+            "elderberry",
+            "fig",
+            "grape",
+            "é",
+            "€uro",
+        ];
+        let strs = || words.iter().map(|w| s(w)).collect::<Vec<_>>();
+        assert_eq!(
+            py.repr_of(set(strs())).unwrap(),
+            "{'é', 'banana', 'fig', 'cherry', 'apple', 'date', '€uro', 'grape', 'elderberry'}"
+        );
+        assert_eq!(
+            py.repr_of(name("set").call([list(strs())])).unwrap(),
+            "{'é', 'banana', 'apple', 'cherry', 'fig', 'date', '€uro', 'grape', 'elderberry'}"
+        );
+    }
+
+    /// The work of `x in s` is the probe sequence's: 8 and 16 share slot 0 of an 8-slot
+    /// table, so 16 sits in slot 1 (found at the second probe); 24 starts at slot 0 too and
+    /// ends at an unused slot after three probes without comparing. -1 and -2 have the same
+    /// hash (-2), so `-1 in {-2}` compares with -2; and as an unsigned number that hash is
+    /// 2^64 - 2, whose shifted `perturb` keeps the jump `(5 * i + 1 + perturb) & 7` on slot 6
+    /// until all its bits are shifted out: 13 visits (13 comparisons), then slot 7.
+    #[test]
+    fn set_lookups_follow_the_probe_sequence() {
+        let mut py = Heap::new();
+        py.assign("s", set([int(8), int(16)])).unwrap();
+        py.assign("t", set([int(-2)])).unwrap();
+        let work = |py: &mut Heap, x: i128, s: &str| {
+            py.reset_work();
+            let found = py.repr_of(contains(int(x), name(s))).unwrap();
+            let w = py.work();
+            (found, w.comparisons, w.hash_probes)
+        };
+        assert_eq!(work(&mut py, 8, "s"), ("True".into(), 1, 1));
+        assert_eq!(work(&mut py, 16, "s"), ("True".into(), 1, 2));
+        assert_eq!(work(&mut py, 24, "s"), ("False".into(), 0, 3));
+        assert_eq!(work(&mut py, -1, "t"), ("False".into(), 13, 14));
+    }
 
     /// Numeric keys are equal across int, bool and float exactly as in CPython 3.11:
     /// `len({True, 1.0, 1})` is 1, and `2**53 + 1` is not `float(2**53)`

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::expr::{Const, Expr};
 use crate::heap::Heap;
-use crate::object::{BuiltinFn, Kind, ObjId, TypeTag};
+use crate::object::{set_members, BuiltinFn, Kind, ObjId, TypeTag};
 
 impl Heap {
     /// Evaluate onto the stack; the result is owned by the stack (released at statement end).
@@ -46,12 +46,14 @@ impl Heap {
             Expr::Set(items) => {
                 // Three or more constants: BUILD_SET 0; SET_UPDATE of a frozenset constant.
                 if let Some(c) = Expr::folded_display(items, Const::FrozenSet) {
-                    let vals = self.folded_items(&c)?;
-                    let st = self.new_set_merged(vals, false);
-                    return Ok(self.push_temp(st));
+                    let folded = self.load_const(&c);
+                    let vals = self.iterate(folded);
+                    let st = vals.map(|vals| self.new_set_merged(folded, vals, false));
+                    self.decref(folded);
+                    return Ok(self.push_temp(st?));
                 }
                 let vals = self.eval_many(items)?;
-                let st = self.new_set_from(vals, false);
+                let st = self.new_set_from(vals, false)?;
                 Ok(self.push_temp(st))
             }
             Expr::Dict(pairs) => {
@@ -320,8 +322,10 @@ impl Heap {
                 Ok(match b {
                     BuiltinFn::List => self.list_from_iterable(args.first().copied(), items),
                     BuiltinFn::Tuple => self.new_tuple_from(items),
-                    BuiltinFn::Set => self.set_from_iterable(args.first().copied(), items, false),
-                    _ => self.set_from_iterable(args.first().copied(), items, true),
+                    BuiltinFn::Set => {
+                        self.set_from_iterable(args.first().copied(), items, false)?
+                    }
+                    _ => self.set_from_iterable(args.first().copied(), items, true)?,
                 })
             }
             BuiltinFn::Dict => Ok(self.new_dict_untracked()),
@@ -394,7 +398,7 @@ impl Heap {
         let items: Vec<ObjId> = match &self.obj(it).kind {
             Kind::List { items, .. } => items.clone(),
             Kind::Tuple(items) => items.to_vec(),
-            Kind::Set { items, .. } => items.clone(),
+            Kind::Set { items, table, .. } => set_members(items, table).collect(),
             Kind::Dict { entries, .. } => entries.iter().map(|(k, _)| *k).collect(),
             Kind::Range(r) => {
                 let (a, b, st) = **r;
@@ -585,7 +589,15 @@ impl Heap {
             }
             Const::FrozenSet(items) => {
                 let vals: Vec<ObjId> = items.iter().map(|i| self.load_const_item(i)).collect();
+                // The compiler's frozenset is rebuilt from its own iteration order when the
+                // code object's constants are merged: add the items in that order. Folded
+                // constants (numbers, strings, tuples of them) are all hashable.
+                let order = self
+                    .order_by_adds(&vals)
+                    .expect("invariant: a frozenset constant holds hashable constants");
+                let vals = order.into_iter().map(|k| vals[k]).collect();
                 self.new_set_from(vals, true)
+                    .expect("invariant: a frozenset constant holds hashable constants")
             }
             Const::None | Const::Bool(_) => self.new_none(),
         }

@@ -24,7 +24,8 @@ use smallvec::SmallVec;
 use crate::error::{Error, Result};
 use crate::heap::{Heap, Objects};
 use crate::layout::DictKeysKind;
-use crate::object::{Header, InstanceAttrs, Kind, ObjId, TypeTag};
+use crate::layout::SetShape;
+use crate::object::{set_members, Header, InstanceAttrs, Kind, ObjId, SetEntry, TypeTag};
 
 /// Number of generations (`NUM_GENERATIONS`).
 pub const NUM_GENERATIONS: usize = 3;
@@ -502,6 +503,7 @@ impl Heap {
         // Most objects release a handful of references: no allocation for those.
         let mut release: SmallVec<[ObjId; 8]> = SmallVec::new();
         let mut buffer = 0;
+        let mut freed_after = 0;
         let mut weak_target = None;
         let empty = self.statics.empty_tuple;
         if let Kind::Instance {
@@ -524,7 +526,21 @@ impl Heap {
                 *allocated = 0;
                 buffer = std::mem::take(items_addr);
             }
-            Kind::Set { items, .. } => release.extend(items.drain(..)),
+            Kind::Set {
+                items,
+                table,
+                shape,
+                table_addr,
+                ..
+            } => {
+                // set_clear_internal: the set is emptied to its smalltable first, then the
+                // old table's keys are released in its order, and the table freed last.
+                release.extend(set_members(items, table));
+                items.clear();
+                *shape = SetShape::new();
+                *table = std::iter::repeat_n(SetEntry::EMPTY, shape.table).collect();
+                freed_after = std::mem::take(table_addr);
+            }
             Kind::Instance { attrs, .. } => match attrs {
                 InstanceAttrs::Slots(sl) => release.extend(sl.iter_mut().filter_map(Option::take)),
                 // Already in `release`, in key order.
@@ -570,6 +586,7 @@ impl Heap {
         for r in release {
             self.decref(r);
         }
+        self.free_buffer(freed_after);
     }
 
     // ----- the collection -------------------------------------------------------------------
@@ -1310,7 +1327,8 @@ impl Objects {
         match &o.kind {
             Kind::Tuple(items) => items.iter().for_each(|i| f(*i)),
             Kind::List { items, .. } => items.iter().for_each(|i| f(*i)),
-            Kind::Set { items, .. } => items.iter().for_each(|i| f(*i)),
+            // set_traverse: in table order.
+            Kind::Set { items, table, .. } => set_members(items, table).for_each(f),
             // dict_traverse: a general table's entries value first, then key; a unicode
             // table's values only (exact str keys cannot be part of a cycle); a split dict's
             // values in the order of the class's shared keys.

@@ -332,7 +332,9 @@ impl Heap {
                     .enumerate()
                     .map(|(i, t)| (format!("[{i}]"), *t)),
             ),
-            Kind::Set { items, .. } => rows(&mut items.iter().map(|t| ("item".to_string(), *t))),
+            Kind::Set { items, table, .. } => {
+                rows(&mut crate::object::set_members(items, table).map(|t| ("item".to_string(), t)))
+            }
             Kind::Dict { entries, .. } => rows(
                 &mut entries
                     .iter()

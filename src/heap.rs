@@ -15,7 +15,7 @@ use crate::gc::GcState;
 use crate::intern::Interned;
 use crate::names::Frame;
 use crate::object::{
-    BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
+    set_members, BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
 };
 use crate::obmalloc::Obmalloc;
 use crate::sizes;
@@ -823,9 +823,14 @@ impl Heap {
                 keys = Some((*shape, std::mem::take(keys_addr)));
             }
             Kind::Set {
-                items, table_addr, ..
+                items,
+                table,
+                table_addr,
+                ..
             } => {
-                release.append(items);
+                // set_dealloc: the keys in table order.
+                release.extend(set_members(items, table));
+                items.clear();
                 buffers[0] = std::mem::take(table_addr);
             }
             Kind::Instance {

@@ -54,6 +54,7 @@ pub mod freelist;
 pub mod gc;
 pub mod gil;
 pub mod graph;
+pub mod hashing;
 pub mod heap;
 pub mod intern;
 pub mod iteration;

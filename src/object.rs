@@ -328,8 +328,12 @@ pub enum Kind {
     },
     /// A `set` or `frozenset`.
     Set {
-        /// The members, in insertion order (the model does not simulate hash order).
-        items: Vec<ObjId>,
+        /// The members, in insertion order (read them in table order with [`set_members`],
+        /// as CPython iterates).
+        items: ThinVec<ObjId>,
+        /// The hash table `set_lookkey` probes: `shape.table` entries, each a member's
+        /// hash and its position in `items`, or unused, or a dummy left by a removal.
+        table: ThinVec<SetEntry>,
         /// The hash table: size (`mask + 1`; 8 is the inline smalltable), `fill`, `used`.
         shape: SetShape,
         /// `frozenset` rather than `set`.
@@ -419,6 +423,41 @@ pub enum Kind {
         /// Address of the items buffer.
         items_addr: u64,
     },
+}
+
+/// One slot of a set's hash table (`setentry`): the cached hash of the key and where the
+/// key is in the set's `items`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetEntry {
+    /// The key's hash (-1 for a dummy, as in C).
+    pub hash: i64,
+    /// The key's index in `items`; [`SetEntry::UNUSED`] or [`SetEntry::DUMMY`] if none.
+    pub item: u32,
+}
+
+impl SetEntry {
+    /// A slot never used (`key == NULL`).
+    pub const UNUSED: u32 = u32::MAX;
+    /// A slot whose key was removed (`key == dummy`, hash -1): probes go past it.
+    pub const DUMMY: u32 = u32::MAX - 1;
+    /// An unused slot.
+    pub const EMPTY: SetEntry = SetEntry {
+        hash: 0,
+        item: SetEntry::UNUSED,
+    };
+}
+
+/// A set's members in the order of its table (`set_next`): what iterating the set, its
+/// `repr`, its traversal and its deallocation go through, as in CPython. For small ints,
+/// whose hashes are themselves, that is ascending order modulo the table size.
+pub(crate) fn set_members<'a>(
+    items: &'a [ObjId],
+    table: &'a [SetEntry],
+) -> impl Iterator<Item = ObjId> + 'a {
+    table
+        .iter()
+        .filter(|e| e.item < SetEntry::DUMMY)
+        .map(|e| items[e.item as usize])
 }
 
 /// A function: its code unit, globals and body.

@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::heap::Heap;
-use crate::object::{Kind, ObjId};
+use crate::object::{set_members, Kind, ObjId};
 use crate::sizes;
 
 impl Heap {
@@ -169,10 +169,14 @@ impl Heap {
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
-            Kind::Set { items, frozen, .. } => {
-                let parts: Vec<String> = items
-                    .iter()
-                    .map(|i| self.repr(*i).unwrap_or_default())
+            Kind::Set {
+                items,
+                table,
+                frozen,
+                ..
+            } => {
+                let parts: Vec<String> = set_members(items, table)
+                    .map(|i| self.repr(i).unwrap_or_default())
                     .collect();
                 match (frozen, parts.is_empty()) {
                     (false, true) => "set()".into(),

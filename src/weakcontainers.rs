@@ -179,7 +179,9 @@ impl Heap {
         let data = self.weak_data(container)?;
         Ok(match &self.obj(data).kind {
             Kind::Dict { entries, .. } => entries.iter().map(|(k, v)| (Some(*k), *v)).collect(),
-            Kind::Set { items, .. } => items.iter().map(|w| (None, *w)).collect(),
+            Kind::Set { items, table, .. } => crate::object::set_members(items, table)
+                .map(|w| (None, w))
+                .collect(),
             _ => Vec::new(),
         })
     }
@@ -264,17 +266,18 @@ impl Heap {
             return Ok(()); // selfref() is None: the container went first.
         }
         let data = self.weak_data(container)?;
-        let found = match &mut self.obj_mut(data).kind {
+        let found = match &self.obj(data).kind {
             Kind::Dict { entries, .. } => entries.iter().position(|(_, v)| *v == wr).map(Ok),
-            Kind::Set { items, .. } => items
-                .iter()
-                .position(|w| *w == wr)
-                .map(|i| Err(items.remove(i))),
+            Kind::Set { items, .. } => items.iter().position(|w| *w == wr).map(Err),
             _ => None,
         };
         match found {
             Some(Ok(i)) => self.dict_remove_at(data, i),
-            Some(Err(w)) => self.decref(w),
+            Some(Err(i)) => {
+                if let Some(w) = self.set_discard_at(data, i) {
+                    self.decref(w);
+                }
+            }
             None => {}
         }
         Ok(())
