@@ -1362,10 +1362,7 @@ impl Heap {
             // One hash, then the slots of the probe sequence until an equal key or an
             // unused slot.
             Kind::Set { .. } => self.set_contains(c, x)?,
-            Kind::Dict { entries, .. } => {
-                let found = entries.iter().any(|(k, _)| self.keys_equal(*k, x));
-                (found, u64::from(found), 1)
-            }
+            Kind::Dict { entries, shape, .. } => self.dict_contains(entries, shape, x)?,
             Kind::Str { value, .. } => {
                 let Kind::Str { value: needle, .. } = &self.obj(x).kind else {
                     return Err(Error::Type(
@@ -1384,6 +1381,69 @@ impl Heap {
         self.work.comparisons += comparisons;
         self.work.hash_probes += probes;
         Ok(found)
+    }
+
+    /// `x in d`: the search of the dict's index table (`dictkeys_generic_lookup`; no linear
+    /// probing, `i = (5 * i + perturb + 1) & mask`), which reads an entry only where the
+    /// index holds one and compares only a key with `x`'s hash. The model keeps the entries
+    /// and not the index, so the index is laid out here as inserting the entries in order
+    /// fills it (`insertdict`, and `build_indices` after a resize); a dict with deletions
+    /// since its last resize has dummies in CPython's index that this one lacks. Returns
+    /// (found, comparisons, probes).
+    fn dict_contains(
+        &self,
+        entries: &[(ObjId, ObjId)],
+        shape: &DictShape,
+        x: ObjId,
+    ) -> Result<(bool, u64, u64)> {
+        let hash = self.hash_of(x)?;
+        let size = shape.table_size().max(1);
+        if entries.len() >= size {
+            // Not a layout CPython allows (a split dict's entries counted against another
+            // table): count as a scan.
+            let found = entries.iter().position(|(k, _)| self.keys_equal(*k, x));
+            let n = found.map_or(entries.len(), |i| i + 1) as u64;
+            return Ok((found.is_some(), n, n));
+        }
+        let mask = size - 1;
+        let mut index: Vec<Option<(usize, i64)>> = vec![None; size];
+        for (k, (key, _)) in entries.iter().enumerate() {
+            let h = self.hash_of(*key)?;
+            let mut i = h as u64 as usize & mask;
+            let mut perturb = h as u64;
+            while index[i].is_some() {
+                perturb >>= PERTURB_SHIFT;
+                i = i
+                    .wrapping_mul(5)
+                    .wrapping_add(perturb as usize)
+                    .wrapping_add(1)
+                    & mask;
+            }
+            index[i] = Some((k, h));
+        }
+        let (mut probes, mut comparisons) = (0, 0);
+        let mut i = hash as u64 as usize & mask;
+        let mut perturb = hash as u64;
+        // The index always has an empty slot (a dict is at most 2/3 full), so this ends.
+        while probes <= size as u64 {
+            probes += 1;
+            let Some((k, h)) = index[i] else {
+                return Ok((false, comparisons, probes));
+            };
+            if h == hash {
+                comparisons += 1;
+                if self.keys_equal(entries[k].0, x) {
+                    return Ok((true, comparisons, probes));
+                }
+            }
+            perturb >>= PERTURB_SHIFT;
+            i = i
+                .wrapping_mul(5)
+                .wrapping_add(perturb as usize)
+                .wrapping_add(1)
+                & mask;
+        }
+        Ok((false, comparisons, probes))
     }
 
     /// A sequence's `in`: identity first, then ==, item by item, until a match. Returns
@@ -1539,6 +1599,27 @@ mod tests {
         assert_eq!(work(&mut py, 16, "s"), ("True".into(), 1, 2));
         assert_eq!(work(&mut py, 24, "s"), ("False".into(), 0, 3));
         assert_eq!(work(&mut py, -1, "t"), ("False".into(), 13, 14));
+    }
+
+    /// `x in d` walks the dict's index: 0 and 8 both hash to slot 0 of an 8-slot index, so
+    /// 8 sits in slot 1; 16 passes both (no comparison: their hashes differ) and stops at
+    /// the empty slot 6.
+    #[test]
+    fn dict_lookups_follow_the_probe_sequence() {
+        let mut py = Heap::new();
+        py.assign("d", dict([(int(0), int(0)), (int(8), int(0))]))
+            .unwrap();
+        let work = |py: &mut Heap, x: i128| {
+            py.reset_work();
+            let found = py.repr_of(contains(int(x), name("d"))).unwrap();
+            let w = py.work();
+            (found, w.comparisons, w.hash_probes)
+        };
+        assert_eq!(work(&mut py, 0), ("True".into(), 1, 1));
+        assert_eq!(work(&mut py, 8), ("True".into(), 1, 2));
+        assert_eq!(work(&mut py, 16), ("False".into(), 0, 3));
+        let unhashable = py.exec(contains(list([]), name("d"))).unwrap_err();
+        assert!(matches!(unhashable, Error::Type(ref m) if m == "unhashable type: 'list'"));
     }
 
     /// Numeric keys are equal across int, bool and float exactly as in CPython 3.11:
