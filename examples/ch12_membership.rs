@@ -144,6 +144,41 @@ pub fn model_membership_work() -> Result<String> {
 }
 // ANCHOR_END: model_membership_work
 
+// ANCHOR: hash_values
+/// What a set files a key under: `hash(x)`, equal for equal numbers of any type.
+pub fn hash_values() -> Result<String> {
+    let mut py = Heap::new();
+    let h = |py: &mut Heap, e: Expr| py.repr_of(name("hash").call([e]));
+    let line = format!(
+        "hash(1) = {}, hash(1.0) = {}, hash(True) = {}",
+        h(&mut py, int(1))?,
+        h(&mut py, float(1.0))?,
+        h(&mut py, boolean(true))?
+    );
+    py.print(line);
+    let line = format!(
+        "hash(-1) = {}, hash(-2) = {}",
+        h(&mut py, int(-1))?,
+        h(&mut py, int(-2))?
+    );
+    py.print(line);
+    let line = format!(
+        "hash(2**61 - 1) = {}, hash(2**61) = {}",
+        h(&mut py, int((1 << 61) - 1))?,
+        h(&mut py, int(1 << 61))?
+    );
+    py.print(line);
+    let line = format!("hash(1.5) = {}", h(&mut py, float(1.5))?);
+    py.print(line);
+    let line = format!("hash((1, 2)) = {}", h(&mut py, tuple([int(1), int(2)]))?);
+    py.print(line);
+    let fs = name("frozenset").call([set([int(1), int(2), int(3)])]);
+    let line = format!("hash(frozenset({{1, 2, 3}})) = {}", h(&mut py, fs)?);
+    py.print(line);
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: hash_values
+
 // ANCHOR: model_probe_sequence
 /// When hashes share a slot: the probe sequence of `set_lookkey`, counted.
 pub fn model_probe_sequence() -> Result<String> {
@@ -216,6 +251,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("constant_after_in", constant_after_in),
     ("identity_then_equality", identity_then_equality),
     ("model_membership_work", model_membership_work),
+    ("hash_values", hash_values),
     ("model_probe_sequence", model_probe_sequence),
     ("model_compare_work", model_compare_work),
 ];

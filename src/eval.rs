@@ -337,6 +337,10 @@ impl Heap {
                 let a = self.obj(arg(0)?).addr;
                 Ok(self.new_int(a as i128))
             }
+            BuiltinFn::Hash => {
+                let h = self.hash_of(arg(0)?)?;
+                Ok(self.new_int(i128::from(h)))
+            }
             BuiltinFn::Intern => {
                 let a = arg(0)?;
                 self.intern_existing(a)

@@ -236,6 +236,7 @@ impl Heap {
             ("range", BuiltinFn::Range),
             ("object", BuiltinFn::Object),
             ("array", BuiltinFn::Array),
+            ("hash", BuiltinFn::Hash),
         ] {
             let id = h.new_static(TypeTag::Builtin, Kind::Builtin(f), 80);
             h.statics.builtins.insert(name, id);

@@ -156,6 +156,8 @@ pub enum BuiltinFn {
     Len,
     /// `id(x)`
     Id,
+    /// `hash(x)` (3.11's hash functions, see [`crate::hashing`])
+    Hash,
     /// `sys.intern(s)`
     Intern,
     /// `weakref.ref(obj[, callback])`

@@ -1,0 +1,6 @@
+print(f"hash(1) = {hash(1)}, hash(1.0) = {hash(1.0)}, hash(True) = {hash(True)}")
+print(f"hash(-1) = {hash(-1)}, hash(-2) = {hash(-2)}")
+print(f"hash(2**61 - 1) = {hash(2**61 - 1)}, hash(2**61) = {hash(2**61)}")
+print(f"hash(1.5) = {hash(1.5)}")
+print(f"hash((1, 2)) = {hash((1, 2))}")
+print(f"hash(frozenset({{1, 2, 3}})) = {hash(frozenset({1, 2, 3}))}")
