@@ -877,12 +877,7 @@ impl Heap {
         } = &mut self.obj_mut(st).kind
         {
             if new.table != table.len() {
-                let mut fresh: ThinVec<SetEntry> =
-                    std::iter::repeat_n(SetEntry::EMPTY, new.table).collect();
-                for e in table.iter().filter(|e| e.item < SetEntry::DUMMY) {
-                    set_insert_clean(&mut fresh, e.hash, e.item);
-                }
-                *table = fresh;
+                *table = ThinVec::from(set_table_resized(table, new.table));
             }
             *shape = new;
             *table_addr = new_addr;
@@ -901,19 +896,12 @@ impl Heap {
 
     /// [`Heap::set_lookkey`] over a table and its members.
     fn lookkey_in(&self, items: &[ObjId], table: &[SetEntry], key: ObjId, hash: i64) -> Probe {
-        let mask = table.len() - 1;
-        let mut perturb = hash as u64;
-        let mut i = hash as u64 as usize & mask;
         let mut probe = Probe::default();
         let mut freeslot = None;
+        let mut probes = SetProbes::new(hash, table.len() - 1);
         loop {
-            // LINEAR_PROBES neighbours while they fit before the end of the table.
-            let linear = if i + LINEAR_PROBES <= mask {
-                LINEAR_PROBES
-            } else {
-                0
-            };
-            for (j, &e) in table.iter().enumerate().skip(i).take(linear + 1) {
+            for j in probes.next_run() {
+                let e = table[j];
                 probe.probes += 1;
                 if e.item == SetEntry::UNUSED {
                     probe.slot = freeslot.unwrap_or(j);
@@ -932,12 +920,6 @@ impl Heap {
                     }
                 }
             }
-            perturb >>= PERTURB_SHIFT;
-            i = i
-                .wrapping_mul(5)
-                .wrapping_add(1)
-                .wrapping_add(perturb as usize)
-                & mask;
         }
     }
 
@@ -966,11 +948,7 @@ impl Heap {
             positions.push(k);
             shape.add();
             if shape.table != table.len() {
-                let mut fresh = vec![SetEntry::EMPTY; shape.table];
-                for e in table.iter().filter(|e| e.item < SetEntry::DUMMY) {
-                    set_insert_clean(&mut fresh, e.hash, e.item);
-                }
-                table = fresh;
+                table = set_table_resized(&table, shape.table);
             }
         }
         let mut order: Vec<usize> = table
@@ -1409,25 +1387,20 @@ impl Heap {
         let mut index: Vec<Option<(usize, i64)>> = vec![None; size];
         for (k, (key, _)) in entries.iter().enumerate() {
             let h = self.hash_of(*key)?;
-            let mut i = h as u64 as usize & mask;
-            let mut perturb = h as u64;
+            let mut slots = DictProbes::new(h, mask);
+            let mut i = slots.next_slot();
             while index[i].is_some() {
-                perturb >>= PERTURB_SHIFT;
-                i = i
-                    .wrapping_mul(5)
-                    .wrapping_add(perturb as usize)
-                    .wrapping_add(1)
-                    & mask;
+                i = slots.next_slot();
             }
             index[i] = Some((k, h));
         }
+        // The index has an empty slot (fewer entries than slots), and once `perturb` is
+        // shifted out the jumps visit every slot, so the search ends.
         let (mut probes, mut comparisons) = (0, 0);
-        let mut i = hash as u64 as usize & mask;
-        let mut perturb = hash as u64;
-        // The index always has an empty slot (a dict is at most 2/3 full), so this ends.
-        while probes <= size as u64 {
+        let mut slots = DictProbes::new(hash, mask);
+        loop {
             probes += 1;
-            let Some((k, h)) = index[i] else {
+            let Some((k, h)) = index[slots.next_slot()] else {
                 return Ok((false, comparisons, probes));
             };
             if h == hash {
@@ -1436,14 +1409,7 @@ impl Heap {
                     return Ok((true, comparisons, probes));
                 }
             }
-            perturb >>= PERTURB_SHIFT;
-            i = i
-                .wrapping_mul(5)
-                .wrapping_add(perturb as usize)
-                .wrapping_add(1)
-                & mask;
         }
-        Ok((false, comparisons, probes))
     }
 
     /// A sequence's `in`: identity first, then ==, item by item, until a match. Returns
@@ -1484,32 +1450,94 @@ struct Probe {
     comparisons: u64,
 }
 
-/// `set_insert_clean`: file a key known to be absent in the first unused slot of its probe
-/// sequence (a table being built has no dummies and needs no comparisons).
-fn set_insert_clean(table: &mut [SetEntry], hash: i64, item: u32) {
-    let mask = table.len() - 1;
-    let mut perturb = hash as u64;
-    let mut i = hash as u64 as usize & mask;
-    loop {
-        let linear = if i + LINEAR_PROBES <= mask {
+/// The slots a set search visits, run by run (`set_lookkey`'s loop): from `hash & mask`,
+/// the slot and its `LINEAR_PROBES` neighbours while they fit before the table's end, then
+/// a jump `i = (5 * i + 1 + perturb) & mask`, `perturb` being the hash shifted right by
+/// `PERTURB_SHIFT` more at each jump. It never ends: the caller stops at an unused slot.
+struct SetProbes {
+    i: usize,
+    perturb: u64,
+    mask: usize,
+}
+
+impl SetProbes {
+    fn new(hash: i64, mask: usize) -> Self {
+        SetProbes {
+            i: hash as u64 as usize & mask,
+            perturb: hash as u64,
+            mask,
+        }
+    }
+
+    fn next_run(&mut self) -> std::ops::RangeInclusive<usize> {
+        let i = self.i;
+        let linear = if i + LINEAR_PROBES <= self.mask {
             LINEAR_PROBES
         } else {
             0
         };
-        if let Some(e) = table[i..=i + linear]
+        self.perturb >>= PERTURB_SHIFT;
+        self.i = i
+            .wrapping_mul(5)
+            .wrapping_add(1)
+            .wrapping_add(self.perturb as usize)
+            & self.mask;
+        i..=i + linear
+    }
+}
+
+/// The slots a dict search visits (`dictkeys_generic_lookup`): no linear probing, each
+/// jump `i = (5 * i + perturb + 1) & mask`. It never ends, like [`SetProbes`].
+struct DictProbes {
+    i: usize,
+    perturb: u64,
+    mask: usize,
+}
+
+impl DictProbes {
+    fn new(hash: i64, mask: usize) -> Self {
+        DictProbes {
+            i: hash as u64 as usize & mask,
+            perturb: hash as u64,
+            mask,
+        }
+    }
+
+    fn next_slot(&mut self) -> usize {
+        let i = self.i;
+        self.perturb >>= PERTURB_SHIFT;
+        self.i = i
+            .wrapping_mul(5)
+            .wrapping_add(self.perturb as usize)
+            .wrapping_add(1)
+            & self.mask;
+        i
+    }
+}
+
+/// `set_insert_clean`: file a key known to be absent in the first unused slot of its probe
+/// sequence (a table being built has no dummies and needs no comparisons).
+fn set_insert_clean(table: &mut [SetEntry], hash: i64, item: u32) {
+    let mut probes = SetProbes::new(hash, table.len() - 1);
+    loop {
+        if let Some(e) = table[probes.next_run()]
             .iter_mut()
             .find(|e| e.item == SetEntry::UNUSED)
         {
             *e = SetEntry { hash, item };
             return;
         }
-        perturb >>= PERTURB_SHIFT;
-        i = i
-            .wrapping_mul(5)
-            .wrapping_add(1)
-            .wrapping_add(perturb as usize)
-            & mask;
     }
+}
+
+/// `set_table_resize`'s reinsertion: a table of `size` slots holding `old`'s live entries,
+/// put in by `set_insert_clean` in `old`'s order (dummies dropped).
+fn set_table_resized(old: &[SetEntry], size: usize) -> Vec<SetEntry> {
+    let mut fresh = vec![SetEntry::EMPTY; size];
+    for e in old.iter().filter(|e| e.item < SetEntry::DUMMY) {
+        set_insert_clean(&mut fresh, e.hash, e.item);
+    }
+    fresh
 }
 
 /// `int == float` as `float_richcompare` decides it: exactly, not by converting the int to
@@ -1618,6 +1646,13 @@ mod tests {
         assert_eq!(work(&mut py, 0), ("True".into(), 1, 1));
         assert_eq!(work(&mut py, 8), ("True".into(), 1, 2));
         assert_eq!(work(&mut py, 16), ("False".into(), 0, 3));
+        // -1 and -2 share the hash -2, which keeps the jumps on slot 6 for 13 rounds before
+        // -1 finds a slot: more probes than the index has slots, and still found.
+        py.assign("d", dict([(int(-2), int(0)), (int(-1), int(0))]))
+            .unwrap();
+        let (found, _, probes) = work(&mut py, -1);
+        assert_eq!(found, "True");
+        assert!(probes > 8, "{probes} probes");
         let unhashable = py.exec(contains(list([]), name("d"))).unwrap_err();
         assert!(matches!(unhashable, Error::Type(ref m) if m == "unhashable type: 'list'"));
     }
