@@ -11,7 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::heap::Heap;
-use crate::object::{Kind, ObjId};
+use crate::object::{Kind, ObjId, SetEntry};
 
 /// `_PyHASH_BITS`: hashes of numbers are reduced modulo 2^61 - 1.
 const HASH_BITS: u32 = 61;
@@ -222,15 +222,17 @@ impl Heap {
                     .collect::<Result<Vec<_>>>()?;
                 tuple_hash(hashes.into_iter())
             }
+            // From the hashes its table stored when the members went in (entry->hash).
             Kind::Set {
                 frozen: true,
-                items,
+                table,
                 ..
             } => {
-                let hashes = items
+                let hashes: Vec<i64> = table
                     .iter()
-                    .map(|i| self.hash_of(*i))
-                    .collect::<Result<Vec<_>>>()?;
+                    .filter(|e| e.item < SetEntry::DUMMY)
+                    .map(|e| e.hash)
+                    .collect();
                 frozenset_hash(&hashes)
             }
             Kind::List { .. } | Kind::Dict { .. } | Kind::Set { .. } => {
