@@ -282,8 +282,6 @@ pub struct GcState {
     /// While a pictured collection runs: the picture names' prefix.
     picture_prefix: Option<String>,
     log: Vec<CallbackInfo>,
-    /// Reused by `move_unreachable` for what each reachable object references.
-    scratch: Vec<ObjId>,
 }
 
 impl Default for GcState {
@@ -303,7 +301,66 @@ impl Default for GcState {
             steps: None,
             picture_prefix: None,
             log: Vec::new(),
-            scratch: Vec::new(),
+        }
+    }
+}
+
+// The list primitives work on the header array alone, so that a pass can hold the object
+// table for reading while it relinks headers.
+
+/// `gc_list_append`: link `idx` at the end of the list whose head is entry `list`.
+#[inline]
+fn link_append(heads: &mut [Header], list: u32, idx: u32) {
+    let tail = heads[list as usize].prev;
+    let h = &mut heads[idx as usize];
+    h.prev = tail;
+    h.next = list;
+    heads[tail as usize].next = idx;
+    heads[list as usize].prev = idx;
+}
+
+/// `gc_list_remove`
+#[inline]
+fn link_remove(heads: &mut [Header], idx: u32) {
+    let Header { prev, next, .. } = heads[idx as usize];
+    heads[prev as usize].next = next;
+    heads[next as usize].prev = prev;
+}
+
+/// `gc_list_move`
+#[inline]
+fn link_move(heads: &mut [Header], idx: u32, list: u32) {
+    link_remove(heads, idx);
+    link_append(heads, list, idx);
+}
+
+/// `visit_reachable`: `by` was found reachable and refers to `t`.
+#[inline]
+fn visit_reachable(
+    heads: &mut [Header],
+    steps: &mut Option<Vec<TraceStep>>,
+    t: ObjId,
+    young: u32,
+    by: ObjId,
+) {
+    let h = &mut heads[t.index as usize];
+    if h.flags & Header::COLLECTING == 0 {
+        // Not in the generation being collected, or already scanned.
+        return;
+    }
+    if h.flags & Header::UNREACHABLE != 0 {
+        // Tentatively unreachable: back to the end of young, to be scanned.
+        h.flags &= !Header::UNREACHABLE;
+        h.gc_refs = 1;
+        if let Some(steps) = steps.as_mut() {
+            steps.push(TraceStep::MovedBack { id: t, by });
+        }
+        link_move(heads, t.index, young);
+    } else if h.gc_refs == 0 {
+        // Not scanned yet: tell move_unreachable it is reachable.
+        h.gc_refs = 1;
+        if let Some(steps) = steps.as_mut() {
+            steps.push(TraceStep::MarkedReachable { id: t, by });
         }
     }
 }
@@ -314,27 +371,37 @@ impl Heap {
     /// `gc_list_append`
     #[inline]
     fn gl_append(&mut self, list: u8, idx: u32) {
-        let list = u32::from(list);
-        let tail = self.head(list).prev;
-        let h = self.head_mut(idx);
-        h.prev = tail;
-        h.next = list;
-        self.head_mut(tail).next = idx;
-        self.head_mut(list).prev = idx;
+        link_append(&mut self.heads, u32::from(list), idx);
     }
 
     /// `gc_list_remove`: the neighbours are enough, whichever list it is in.
     #[inline]
     fn gl_remove(&mut self, idx: u32) {
-        let Header { prev, next, .. } = *self.head(idx);
-        self.head_mut(prev).next = next;
-        self.head_mut(next).prev = prev;
+        link_remove(&mut self.heads, idx);
     }
 
     /// `gc_list_move`
+    #[inline]
     fn gl_move(&mut self, idx: u32, to: u8) {
-        self.gl_remove(idx);
-        self.gl_append(to, idx);
+        link_move(&mut self.heads, idx, u32::from(to));
+    }
+
+    /// Move the objects of list `from` that come before `stop` (an object of `from`) to the
+    /// end of list `to`, in order, in O(1).
+    fn gl_move_prefix(&mut self, from: u8, stop: u32, to: u8) {
+        let (from, to) = (u32::from(from), u32::from(to));
+        let first = self.head(from).next;
+        if first == stop {
+            return;
+        }
+        let last = self.head(stop).prev;
+        self.head_mut(from).next = stop;
+        self.head_mut(stop).prev = from;
+        let to_tail = self.head(to).prev;
+        self.head_mut(to_tail).next = first;
+        self.head_mut(first).prev = to_tail;
+        self.head_mut(last).next = to;
+        self.head_mut(to).prev = last;
     }
 
     /// `gc_list_merge(from, to)`: append all of `from` to the end of `to`, in O(1).
@@ -485,13 +552,6 @@ impl Heap {
         self.objs.visit(id, f)
     }
 
-    /// [`Heap::visit`] into a buffer (cleared first), for passes that change the heap while
-    /// they go through what an object references.
-    fn visit_into(&self, id: ObjId, out: &mut Vec<ObjId>) {
-        out.clear();
-        self.visit(id, |r| out.push(r));
-    }
-
     /// `tp_clear`: drop the references that can form cycles. Tuples and descriptors have
     /// none (they are freed when what points at them is cleared).
     fn tp_clear(&mut self, id: ObjId) {
@@ -606,12 +666,12 @@ impl Heap {
     /// `subtract_refs`: for each reference from one collected object to another, subtract
     /// one. What remains counts references from outside the generation.
     fn subtract_refs(&mut self, list: u8) {
-        let mut i = self.head(u32::from(list)).next;
+        // The objects are read while their headers are written: two arrays.
+        let (objects, heads) = (&self.objs, &mut self.heads);
+        let mut i = heads[usize::from(list)].next;
         while !is_sentinel(i) {
-            let id = self.by_index(i);
-            // The objects are read while their headers are written: two arrays.
-            let (objects, heads) = (&self.objs, &mut self.heads);
-            objects.visit(id, |r| {
+            let next = heads[i as usize].next;
+            objects.visit_slot(i, |r| {
                 // visit_decref: only objects of this collection (collecting implies a
                 // tracked GC object).
                 let h = &mut heads[r.index as usize];
@@ -619,7 +679,7 @@ impl Heap {
                     h.gc_refs -= 1;
                 }
             });
-            i = self.head(i).next;
+            i = next;
         }
     }
 
@@ -631,61 +691,40 @@ impl Heap {
     /// was tentatively put there). An object with gc_refs == 0 is moved to `unreachable`
     /// for now; it may be moved back when a later reachable object references it.
     fn move_unreachable(&mut self, young: u8) {
-        let mut targets = std::mem::take(&mut self.gc.scratch);
-        let mut cur = self.head(u32::from(young)).next;
+        let young = u32::from(young);
+        let (objects, heads, steps) = (&self.objs, &mut self.heads, &mut self.gc.steps);
+        let mut cur = heads[young as usize].next;
         while !is_sentinel(cur) {
-            let Header { next, gc_refs, .. } = *self.head(cur);
+            let Header {
+                next,
+                gc_refs,
+                generation,
+                ..
+            } = heads[cur as usize];
+            let id = ObjId {
+                index: cur,
+                generation,
+            };
             if gc_refs > 0 {
-                let id = self.by_index(cur);
-                self.trace_step(TraceStep::Reachable { id, gc_refs });
-                self.visit_into(id, &mut targets);
-                for &t in &targets {
-                    self.visit_reachable(t, young, id);
+                if let Some(steps) = steps.as_mut() {
+                    steps.push(TraceStep::Reachable { id, gc_refs });
                 }
-                self.head_mut(cur).set(Header::COLLECTING, false);
+                objects.visit_slot(cur, |t| visit_reachable(heads, steps, t, young, id));
+                heads[cur as usize].flags &= !Header::COLLECTING;
                 // Objects appended to `young` by visit_reachable come after `cur`.
-                cur = self.head(cur).next;
+                cur = heads[cur as usize].next;
             } else {
-                self.trace_step(TraceStep::Tentative {
-                    id: self.by_index(cur),
-                });
-                self.gl_move(cur, UNREACHABLE);
-                self.head_mut(cur).set(Header::UNREACHABLE, true);
+                if let Some(steps) = steps.as_mut() {
+                    steps.push(TraceStep::Tentative { id });
+                }
+                link_move(heads, cur, u32::from(UNREACHABLE));
+                heads[cur as usize].flags |= Header::UNREACHABLE;
                 cur = next;
             }
-        }
-        self.gc.scratch = targets;
-    }
-
-    /// `visit_reachable`: `by` was found reachable and refers to `t`.
-    fn visit_reachable(&mut self, t: ObjId, young: u8, by: ObjId) {
-        let h = *self.head(t.index);
-        if !h.has(Header::COLLECTING) {
-            // Not in the generation being collected, or already scanned.
-            return;
-        }
-        if h.has(Header::UNREACHABLE) {
-            // Tentatively unreachable: back to the end of young, to be scanned.
-            self.trace_step(TraceStep::MovedBack { id: t, by });
-            self.gl_move(t.index, young);
-            let h = self.head_mut(t.index);
-            h.set(Header::UNREACHABLE, false);
-            h.gc_refs = 1;
-        } else if h.gc_refs == 0 {
-            // Not scanned yet: tell move_unreachable it is reachable.
-            self.trace_step(TraceStep::MarkedReachable { id: t, by });
-            self.head_mut(t.index).gc_refs = 1;
         }
     }
 
     // ANCHOR_END: move_unreachable
-
-    #[inline]
-    fn trace_step(&mut self, step: TraceStep) {
-        if let Some(steps) = self.gc.steps.as_mut() {
-            steps.push(step);
-        }
-    }
 
     /// `deduce_unreachable`: leave in `base` what is reachable from outside it, and move the
     /// rest to `unreachable`.
@@ -814,7 +853,23 @@ impl Heap {
     }
 
     /// `finalize_garbage`: call `__del__` once on each unreachable object that has one.
+    /// CPython moves every object to a `seen` list before it looks at it, because a finalizer
+    /// can change the list; objects before the first one with a finalizer to call are moved
+    /// there in one splice, which leaves the lists exactly as the object-by-object loop would.
     fn finalize_garbage(&mut self) {
+        let mut i = self.head(u32::from(UNREACHABLE)).next;
+        while !is_sentinel(i) {
+            let h = self.head(i);
+            if h.flags & (Header::HAS_DEL | Header::FINALIZED) == Header::HAS_DEL {
+                break;
+            }
+            i = h.next;
+        }
+        if is_sentinel(i) {
+            // No finalizer to call: every object would go to `seen` and come back in order.
+            return;
+        }
+        self.gl_move_prefix(UNREACHABLE, i, SEEN);
         while let Some(i) = self.gl_first(UNREACHABLE) {
             self.gl_move(i, SEEN);
             let id = self.by_index(i);
@@ -1322,8 +1377,16 @@ impl Heap {
 impl Objects {
     /// `tp_traverse` of one object, over the values alone: the collector's passes write
     /// the headers while they traverse.
-    pub(crate) fn visit(&self, id: ObjId, mut f: impl FnMut(ObjId)) {
-        let o = self.obj(id);
+    pub(crate) fn visit(&self, id: ObjId, f: impl FnMut(ObjId)) {
+        self.visit_slot(id.index, f)
+    }
+
+    /// [`Objects::visit`] by table index, for the passes that walk the generation lists.
+    #[inline]
+    pub(crate) fn visit_slot(&self, index: u32, mut f: impl FnMut(ObjId)) {
+        let Some(o) = self.0[index as usize].as_ref() else {
+            return;
+        };
         match &o.kind {
             Kind::Tuple(items) => items.iter().for_each(|i| f(*i)),
             Kind::List { items, .. } => items.iter().for_each(|i| f(*i)),
@@ -1411,5 +1474,52 @@ impl Objects {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    /// finalize_garbage passes over the objects before the first one with a `__del__` in
+    /// one splice: the garbage must reach delete_garbage in the order move_unreachable left
+    /// it, with every object, whichever place the finalizable one has in the list.
+    #[test]
+    fn finalizers_keep_the_garbage_in_order() -> Result<()> {
+        for fin_pair in 0..3 {
+            let mut py = Heap::new();
+            py.gc_disable();
+            py.class(Class::new("P"))?;
+            py.class(Class::new("F").method("__del__", &["self"], body(|_| Ok(()))))?;
+            let mut made = Vec::new();
+            for p in 0..3 {
+                let first = if p == fin_pair { "F" } else { "P" };
+                let (a, b) = (format!("a{p}"), format!("b{p}"));
+                py.assign(&a, name(first).call([]))?;
+                py.assign(&b, name("P").call([]))?;
+                py.assign_attr(name(&a), "other", name(&b))?;
+                py.assign_attr(name(&b), "other", name(&a))?;
+                made.push(py.lookup(&a)?);
+                made.push(py.lookup(&b)?);
+                py.del(&a)?;
+                py.del(&b)?;
+            }
+            let trace = py.gc_collect_traced(2)?;
+            let ids = |phase: &str| -> Vec<ObjId> {
+                let rows = &trace.phase(phase).expect("phase ran").rows;
+                rows.iter().map(|r| r.id).collect()
+            };
+            let unreachable = ids("handle_weakrefs");
+            let mut garbage = made.clone();
+            garbage.sort_by_key(|id| unreachable.iter().position(|u| u == id));
+            assert_eq!(unreachable, garbage, "every pair is garbage");
+            assert_eq!(
+                ids("delete_garbage"),
+                unreachable,
+                "finalizer in pair {fin_pair}"
+            );
+            assert_eq!(trace.result, 6);
+        }
+        Ok(())
     }
 }

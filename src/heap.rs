@@ -122,7 +122,7 @@ enum Teardown {
 
 /// The objects' values (type, value, address, ...), indexed like the headers.
 #[derive(Default)]
-pub(crate) struct Objects(Vec<Option<Object>>);
+pub(crate) struct Objects(pub(crate) Vec<Option<Object>>);
 
 impl Objects {
     /// A live object the heap holds a handle to (live by invariant).
@@ -625,22 +625,24 @@ impl Heap {
 
     /// Release an object's memory: free list, or the allocator (`PyObject_GC_Del` / `PyObject_Free`).
     fn release_memory(&mut self, id: ObjId) {
-        let (addr, tag, is_gc, request, managed) = {
-            let o = self.obj(id);
-            let managed = matches!(&o.kind, Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
-            (o.addr, o.tag, o.tag.is_gc(), o.request_bytes(), managed)
+        let o = self.obj(id);
+        let (addr, tag, request) = (o.addr, o.tag, o.request_bytes());
+        let (managed, registered) = match &o.kind {
+            Kind::Instance { attrs, .. } => (!matches!(attrs, InstanceAttrs::Slots(_)), false),
+            Kind::Str { interned, .. } => (false, *interned),
+            Kind::Code { .. } => (false, true),
+            _ => (false, false),
         };
         let block = addr - sizes::preheader(tag, managed) as u64;
-        match &self.obj(id).kind {
-            Kind::Str {
-                value,
-                interned: true,
-            } => {
-                let v = value.clone();
-                self.interned.forget(&v, id);
+        if registered {
+            // An interned string leaves the interned table; a code object its unit.
+            match &o.kind {
+                Kind::Str { value, .. } => {
+                    let v = value.clone();
+                    self.interned.forget(&v, id);
+                }
+                _ => self.interned.drop_unit(id),
             }
-            Kind::Code { .. } => self.interned.drop_unit(id),
-            _ => {}
         }
         // Remove from the table first: the slot's generation changes so stale handles fail.
         self.objs.0[id.index as usize] = None;
@@ -652,7 +654,7 @@ impl Heap {
             // Kept for reuse: the memory is untouched, the gen-0 count is not decremented,
             // and the block is still allocated, so tracemalloc still traces it.
         } else {
-            if is_gc {
+            if tag.is_gc() {
                 self.gc_unlink();
             }
             self.tracer.on_free(block);
@@ -743,10 +745,20 @@ impl Heap {
     /// The steps before an object's references are released: untrack; the trashcan
     /// (`Py_TRASHCAN_BEGIN`: past [`TRASH_UNWIND_LEVEL`] nested container deallocations,
     /// defer this one); `__del__` once (which may resurrect it: then stop); and clear weak
-    /// references with their callbacks.
+    /// references with their callbacks. The header is read once: most objects have no
+    /// finalizer and no weak reference, and this runs for every object freed.
     fn pre_dealloc(&mut self, id: ObjId) -> Teardown {
-        self.gc_untrack(id);
-        let trashcan = uses_trashcan(self.head(id.index).tag);
+        let i = id.index as usize;
+        let h = &mut self.heads[i];
+        let (mut flags, tag) = (h.flags, h.tag);
+        if flags & Header::TRACKED != 0 {
+            // _PyObject_GC_UNTRACK
+            let (prev, next) = (h.prev, h.next);
+            h.flags = flags & !(Header::TRACKED | Header::COLLECTING | Header::UNREACHABLE);
+            self.heads[prev as usize].next = next;
+            self.heads[next as usize].prev = prev;
+        }
+        let trashcan = uses_trashcan(tag);
         if trashcan {
             if self.trash_nesting >= TRASH_UNWIND_LEVEL {
                 self.trash_later.push(id);
@@ -754,7 +766,7 @@ impl Heap {
             }
             self.trash_nesting += 1;
         }
-        if self.needs_finalizer(id) {
+        if flags & (Header::HAS_DEL | Header::FINALIZED) == Header::HAS_DEL {
             // PyObject_CallFinalizerFromDealloc: resurrect temporarily, call, re-check.
             let h = self.head_mut(id.index);
             h.refcnt = 1;
@@ -770,8 +782,10 @@ impl Heap {
                 return Teardown::Resurrected;
             }
             self.gc_untrack(id);
+            // `__del__` may have made weak references to it.
+            flags = self.head(id.index).flags;
         }
-        if !self.obj(id).weakrefs.is_empty() {
+        if flags & Header::MAYBE_WEAKREFS != 0 && !self.obj(id).weakrefs.is_empty() {
             self.clear_weakrefs_on_dealloc(id);
             // A callback can resurrect the object through another route only via a strong
             // reference it already had: the count is still zero here.
@@ -785,16 +799,6 @@ impl Heap {
         let mut buffers: [u64; 1] = [0];
         let mut keys: Option<(crate::layout::DictShape, u64)> = None;
         let mut after = None;
-        if let Kind::Instance {
-            class,
-            attrs: InstanceAttrs::Inline(vals),
-            ..
-        } = &self.obj(id).kind
-        {
-            // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
-            self.objs
-                .inline_values_in_key_order_into(*class, vals, release);
-        }
         let o = self.objs.0[id.index as usize]
             .as_mut()
             .expect("heap invariant: deallocating a live object");
@@ -840,14 +844,22 @@ impl Heap {
                 values_addr,
             } => {
                 // subtype_dealloc: slots, then the dict or inline values; the class last.
+                let class = *class;
+                buffers[0] = std::mem::take(values_addr);
+                after = Some(class);
                 match attrs {
-                    InstanceAttrs::Slots(slots) => release.extend(slots.drain(..).flatten()),
-                    // Already appended, in key order, above.
-                    InstanceAttrs::Inline(values) => values.clear(),
+                    // The slot values are left as `None`; the vector goes with the object.
+                    InstanceAttrs::Slots(slots) => {
+                        release.extend(slots.iter_mut().filter_map(Option::take))
+                    }
+                    InstanceAttrs::Inline(values) => {
+                        // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
+                        let values = std::mem::take(values);
+                        self.objs
+                            .inline_values_in_key_order_into(class, &values, release);
+                    }
                     InstanceAttrs::Dict(d) => release.push(*d),
                 }
-                buffers[0] = std::mem::take(values_addr);
-                after = Some(*class);
             }
             Kind::Function(f) => {
                 // func_dealloc → func_clear (globals, dict) then code.
