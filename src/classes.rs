@@ -871,6 +871,10 @@ impl Objects {
     /// Whether an instance's inline values are already in its class's key order (the
     /// usual case: it set its attributes in the order the first instance did).
     pub(crate) fn inline_in_key_order(&self, class: ObjId, vals: &[(Rc<str>, ObjId)]) -> bool {
+        if vals.len() < 2 {
+            // No order to compare: the class need not be read.
+            return true;
+        }
         match &self.obj(class).kind {
             Kind::Type(c) => match c.cached_keys.as_ref() {
                 Some(keys) => {
