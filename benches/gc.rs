@@ -24,8 +24,11 @@
 //! - full mode: N = 1,000,000 (the default);
 //! - quick mode: N = 100,000, scale series up to 10^6: `PYHEAP_BENCH_QUICK=1` or `-- --quick`;
 //! - `PYHEAP_BENCH_N=<n>` overrides N, `PYHEAP_BENCH_ROUNDS=<r>` the rounds (default 5);
+//! - `PYHEAP_BENCH_SCRIPT=1` prints the python3 script of each selected case instead of
+//!   running anything (to count python3's instructions under callgrind, as the appendix does);
 //! - a name filter: `cargo bench --bench gc -- ring` runs only the cases whose name contains
-//!   `ring` (and `scale` selects the series); `-- --list` lists the cases.
+//!   `ring` (and `scale` selects the series); with `--exact`, only the case of that whole
+//!   name (`-- --exact gc_full/ring`); `-- --list` lists the cases.
 //!
 //! A complete run (no filter) writes `book/src/speed-figures.md` (date, machine, python3
 //! version, mode, N, rounds, the tables), which the book's "How fast is the model?"
@@ -702,6 +705,8 @@ struct Options {
     /// Run by `cargo bench` (cargo passes `--bench`); without it, a smoke test.
     bench: bool,
     list: bool,
+    /// `--exact`: a filter names a whole case, as libtest's option does.
+    exact: bool,
     filters: Vec<String>,
 }
 
@@ -722,6 +727,7 @@ fn options() -> Options {
         quick: std::env::var("PYHEAP_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0"),
         bench: false,
         list: false,
+        exact: false,
         filters: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -730,6 +736,7 @@ fn options() -> Options {
             "--bench" => o.bench = true,
             "--quick" => o.quick = true,
             "--list" => o.list = true,
+            "--exact" => o.exact = true,
             _ if a.starts_with("--") && !a.contains('=') && !flags.contains(&a.as_str()) => {
                 // Another harness's option with a value (`--warm-up-time 1`): skip both.
                 args.next();
@@ -757,7 +764,14 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let selected = |name: &str| {
-        opts.filters.is_empty() || opts.filters.iter().any(|f| name.contains(f.as_str()))
+        opts.filters.is_empty()
+            || opts.filters.iter().any(|f| {
+                if opts.exact {
+                    name == f
+                } else {
+                    name.contains(f.as_str())
+                }
+            })
     };
     let (n, rounds, scale_sizes): (usize, usize, Vec<usize>) = if !opts.bench {
         (2_000, 1, vec![1_000, 10_000])
@@ -768,6 +782,13 @@ fn main() -> Result<()> {
     };
     let n = env_usize("PYHEAP_BENCH_N").unwrap_or(n).max(2);
     let rounds = env_usize("PYHEAP_BENCH_ROUNDS").unwrap_or(rounds).max(1);
+    if std::env::var("PYHEAP_BENCH_SCRIPT").is_ok_and(|v| !v.is_empty() && v != "0") {
+        // The python3 side of the selected cases, to run under a profiler by hand.
+        for case in CASES.iter().filter(|c| selected(c.name)) {
+            println!("# {}\n{}", case.name, python_script(case, n));
+        }
+        return Ok(());
+    }
     let mode = match (opts.bench, opts.quick) {
         (false, _) => "test (smoke)",
         (true, true) => "quick",
