@@ -567,11 +567,10 @@ impl Heap {
         if addr == 0 {
             return;
         }
-        // Only a live block can be freed: the allocator knows which are.
-        if let Some(n) = self.buffer_size(addr) {
+        // Only a live block can be freed: the allocator knows which are, and their sizes.
+        if let Ok(n) = self.alloc.free_sized(addr) {
             self.buffer_bytes -= n;
             self.tracer.on_free(addr);
-            let _ = self.alloc.free(addr);
         }
     }
 

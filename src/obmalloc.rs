@@ -741,9 +741,19 @@ impl Obmalloc {
     /// and changes nothing.
     pub fn free(&mut self, addr: Addr) -> Result<(), AllocError> {
         match self.pymalloc_free_fast(addr) {
-            Some(()) => Ok(()),
+            Some(_) => Ok(()),
             None => self.free_slow(addr),
         }
+    }
+
+    /// [`Obmalloc::free`], returning the size that was requested for the block (0 for
+    /// NULL): what an owner that counts its bytes needs, found by the same lookup.
+    pub fn free_sized(&mut self, addr: Addr) -> Result<usize, AllocError> {
+        if let Some(requested) = self.pymalloc_free_fast(addr) {
+            return Ok(requested);
+        }
+        let requested = self.requested_size(addr).unwrap_or(0);
+        self.free_slow(addr).map(|()| requested)
     }
 
     /// `free` of whatever `pymalloc_free_fast` declined: NULL, a system `malloc` block, or
@@ -1252,7 +1262,7 @@ impl Obmalloc {
     /// everything else: NULL, a system `malloc` block, every kind of misuse, and the
     /// frees that move a pool between lists. The checks are `find_block`'s, with the rare
     /// conditions tested together.
-    fn pymalloc_free_fast(&mut self, addr: Addr) -> Option<()> {
+    fn pymalloc_free_fast(&mut self, addr: Addr) -> Option<usize> {
         let ai = self.arena_map_is_used(addr)?;
         // Pools are POOL_SIZE-aligned, so the offset in the pool is the address's low bits.
         let (pool_bits, off) = (self.pool_bits, addr & (self.pool_size - 1));
@@ -1265,7 +1275,7 @@ impl Obmalloc {
         }
         let (_, requested) = pool.free_block(idx);
         self.pymalloc_requested -= usize::from(requested);
-        Some(())
+        Some(usize::from(requested))
     }
 
     /// `pymalloc_free` for a block known to be in use. Link it to the front of the pool's
