@@ -4,9 +4,11 @@
 # two sizes and the difference divided by the difference in objects, so start-up and fixed
 # costs cancel. The model's side is the `gc` bench (one warm-up and one timed round: two
 # collections); python3's side is the same case's script (`PYHEAP_BENCH_SCRIPT=1`), with
-# only `gc_collect_main` counted. Prints one markdown table row per case.
+# only `gc_collect_main` counted. Prints a markdown table, one row per case, after a line
+# saying when, where and with which python3 it was counted.
 #
 # usage: bash benches/count-instructions.sh [case ...]   (default: the gc_full cases)
+# The book includes a complete run: bash benches/count-instructions.sh > book/src/speed-instructions.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is needed" >&2; exit 1; }
@@ -23,6 +25,11 @@ trap 'rm -rf "$work"' EXIT
 # Total instructions inside the toggled function, from a callgrind output file.
 counted() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); print $1; done = 1}'; }
 
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+echo "Counted $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)," \
+  "$(nproc)-core ${cpu:-unknown CPU}, python3 $("$python" -c 'import platform; print(platform.python_version())')," \
+  "N = $small and $large."
+echo
 echo "| case | model (instructions per object) | python3 | model / python3 |"
 echo "|---|---:|---:|---:|"
 for c in "${cases[@]}"; do
