@@ -898,9 +898,9 @@ impl Heap {
     fn lookkey_in(&self, items: &[ObjId], table: &[SetEntry], key: ObjId, hash: i64) -> Probe {
         let mut probe = Probe::default();
         let mut freeslot = None;
-        let mut probes = SetProbes::new(hash, table.len() - 1);
+        let mut probes = Probes::new(hash, table.len() - 1);
         loop {
-            for j in probes.next_run() {
+            for j in probes.next_set_run() {
                 let e = table[j];
                 probe.probes += 1;
                 if e.item == SetEntry::UNUSED {
@@ -1387,20 +1387,20 @@ impl Heap {
         let mut index: Vec<Option<(usize, i64)>> = vec![None; size];
         for (k, (key, _)) in entries.iter().enumerate() {
             let h = self.hash_of(*key)?;
-            let mut slots = DictProbes::new(h, mask);
-            let mut i = slots.next_slot();
+            let mut slots = Probes::new(h, mask);
+            let mut i = slots.next_dict_slot();
             while index[i].is_some() {
-                i = slots.next_slot();
+                i = slots.next_dict_slot();
             }
             index[i] = Some((k, h));
         }
         // The index has an empty slot (fewer entries than slots), and once `perturb` is
         // shifted out the jumps visit every slot, so the search ends.
         let (mut probes, mut comparisons) = (0, 0);
-        let mut slots = DictProbes::new(hash, mask);
+        let mut slots = Probes::new(hash, mask);
         loop {
             probes += 1;
-            let Some((k, h)) = index[slots.next_slot()] else {
+            let Some((k, h)) = index[slots.next_dict_slot()] else {
                 return Ok((false, comparisons, probes));
             };
             if h == hash {
@@ -1450,77 +1450,61 @@ struct Probe {
     comparisons: u64,
 }
 
-/// The slots a set search visits, run by run (`set_lookkey`'s loop): from `hash & mask`,
-/// the slot and its `LINEAR_PROBES` neighbours while they fit before the table's end, then
-/// a jump `i = (5 * i + 1 + perturb) & mask`, `perturb` being the hash shifted right by
-/// `PERTURB_SHIFT` more at each jump. It never ends: the caller stops at an unused slot.
-struct SetProbes {
+/// The slots a search of a hash table visits. Sets and dicts jump alike, from
+/// `hash & mask` to `i = (5 * i + 1 + perturb) & mask`, `perturb` being the hash shifted
+/// right by `PERTURB_SHIFT` more at each jump; a set also looks at the `LINEAR_PROBES`
+/// neighbours of each slot it jumps to, while they fit before the table's end. It never
+/// ends: the caller stops at an unused slot.
+struct Probes {
     i: usize,
     perturb: u64,
     mask: usize,
 }
 
-impl SetProbes {
+impl Probes {
     fn new(hash: i64, mask: usize) -> Self {
-        SetProbes {
+        Probes {
             i: hash as u64 as usize & mask,
             perturb: hash as u64,
             mask,
         }
     }
 
-    fn next_run(&mut self) -> std::ops::RangeInclusive<usize> {
+    /// The slot jumped to; the next jump is prepared.
+    fn jump(&mut self) -> usize {
         let i = self.i;
+        self.perturb >>= PERTURB_SHIFT;
+        self.i = i
+            .wrapping_mul(5)
+            .wrapping_add(1)
+            .wrapping_add(self.perturb as usize)
+            & self.mask;
+        i
+    }
+
+    /// `set_lookkey`'s next run: the slot jumped to and its linear neighbours.
+    fn next_set_run(&mut self) -> std::ops::RangeInclusive<usize> {
+        let i = self.jump();
         let linear = if i + LINEAR_PROBES <= self.mask {
             LINEAR_PROBES
         } else {
             0
         };
-        self.perturb >>= PERTURB_SHIFT;
-        self.i = i
-            .wrapping_mul(5)
-            .wrapping_add(1)
-            .wrapping_add(self.perturb as usize)
-            & self.mask;
         i..=i + linear
     }
-}
 
-/// The slots a dict search visits (`dictkeys_generic_lookup`): no linear probing, each
-/// jump `i = (5 * i + perturb + 1) & mask`. It never ends, like [`SetProbes`].
-struct DictProbes {
-    i: usize,
-    perturb: u64,
-    mask: usize,
-}
-
-impl DictProbes {
-    fn new(hash: i64, mask: usize) -> Self {
-        DictProbes {
-            i: hash as u64 as usize & mask,
-            perturb: hash as u64,
-            mask,
-        }
-    }
-
-    fn next_slot(&mut self) -> usize {
-        let i = self.i;
-        self.perturb >>= PERTURB_SHIFT;
-        self.i = i
-            .wrapping_mul(5)
-            .wrapping_add(self.perturb as usize)
-            .wrapping_add(1)
-            & self.mask;
-        i
+    /// `dictkeys_generic_lookup`'s next slot (no linear probing).
+    fn next_dict_slot(&mut self) -> usize {
+        self.jump()
     }
 }
 
 /// `set_insert_clean`: file a key known to be absent in the first unused slot of its probe
 /// sequence (a table being built has no dummies and needs no comparisons).
 fn set_insert_clean(table: &mut [SetEntry], hash: i64, item: u32) {
-    let mut probes = SetProbes::new(hash, table.len() - 1);
+    let mut probes = Probes::new(hash, table.len() - 1);
     loop {
-        if let Some(e) = table[probes.next_run()]
+        if let Some(e) = table[probes.next_set_run()]
             .iter_mut()
             .find(|e| e.item == SetEntry::UNUSED)
         {

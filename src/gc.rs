@@ -334,6 +334,7 @@ fn link_move(heads: &mut [Header], idx: u32, list: u32) {
     link_append(heads, list, idx);
 }
 
+// ANCHOR: visit_reachable
 /// `visit_reachable`: `by` was found reachable and refers to `t`.
 #[inline]
 fn visit_reachable(
@@ -364,6 +365,7 @@ fn visit_reachable(
         }
     }
 }
+// ANCHOR_END: visit_reachable
 
 impl Heap {
     // ----- intrusive lists ------------------------------------------------------------------
