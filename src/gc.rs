@@ -31,13 +31,14 @@ use crate::object::{set_members, Header, InstanceAttrs, Kind, ObjId, SetEntry, T
 pub const NUM_GENERATIONS: usize = 3;
 
 // List identities: generations 0..=2, then the permanent generation and scratch lists.
-const PERMANENT: u8 = 3;
-const UNREACHABLE: u8 = 4;
-const FINALIZERS: u8 = 5;
-const STILL_UNREACHABLE: u8 = 6;
-const WRCB_TO_CALL: u8 = 7;
-const SEEN: u8 = 8;
-pub(crate) const NUM_LISTS: usize = 9;
+const PERMANENT: u8 = NUM_GENERATIONS as u8;
+const UNREACHABLE: u8 = PERMANENT + 1;
+const FINALIZERS: u8 = UNREACHABLE + 1;
+const STILL_UNREACHABLE: u8 = FINALIZERS + 1;
+const WRCB_TO_CALL: u8 = STILL_UNREACHABLE + 1;
+const SEEN: u8 = WRCB_TO_CALL + 1;
+/// How many lists there are: their heads are the first entries of the header array.
+pub(crate) const NUM_LISTS: usize = SEEN as usize + 1;
 
 /// `gc.DEBUG_SAVEALL`: keep garbage in `gc.garbage` instead of freeing it.
 pub const DEBUG_SAVEALL: u32 = 1 << 5;
@@ -321,7 +322,7 @@ fn link_append(heads: &mut [Header], list: u32, idx: u32) {
 
 /// `gc_list_remove`
 #[inline]
-fn link_remove(heads: &mut [Header], idx: u32) {
+pub(crate) fn link_remove(heads: &mut [Header], idx: u32) {
     let Header { prev, next, .. } = heads[idx as usize];
     heads[prev as usize].next = next;
     heads[next as usize].prev = prev;

@@ -756,11 +756,9 @@ impl Heap {
         let h = &mut self.heads[i];
         let (mut flags, tag) = (h.flags, h.tag);
         if flags & Header::TRACKED != 0 {
-            // _PyObject_GC_UNTRACK
-            let (prev, next) = (h.prev, h.next);
+            // _PyObject_GC_UNTRACK, with the flags already read.
             h.flags = flags & !(Header::TRACKED | Header::COLLECTING | Header::UNREACHABLE);
-            self.heads[prev as usize].next = next;
-            self.heads[next as usize].prev = prev;
+            crate::gc::link_remove(&mut self.heads, id.index);
         }
         let trashcan = uses_trashcan(tag);
         if trashcan {
