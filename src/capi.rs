@@ -130,7 +130,21 @@ impl Heap {
     }
 
     /// The reference names a live object of this heap, at the address it was taken at.
+    #[inline]
     fn check_owned(&self, r: &OwnedRef) -> Result<()> {
+        // The usual case first, without building a Result on the way.
+        if self
+            .live(r.id)
+            .is_some_and(|o| o.addr == r.addr && self.rc(r.id) >= 1)
+        {
+            return Ok(());
+        }
+        self.refuse(r)
+    }
+
+    /// Why [`Heap::check_owned`] refused a reference.
+    #[cold]
+    fn refuse(&self, r: &OwnedRef) -> Result<()> {
         let o = self.get(r.id)?;
         if o.addr != r.addr || self.rc(r.id) < 1 {
             return Err(Error::Value(format!(

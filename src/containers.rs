@@ -43,17 +43,17 @@ impl Heap {
     /// `a + b`); no items array for `n == 0`.
     pub(crate) fn new_list_exact(&mut self, items: Vec<ObjId>) -> ObjId {
         let n = items.len();
+        // The object first (which may collect), then its items array.
         let l = self.alloc(
             TypeTag::List,
             Kind::List {
-                items: Vec::new(),
+                items,
                 allocated: 0,
                 items_addr: 0,
             },
         );
-        self.list_set_allocated(l, n);
-        if let Kind::List { items: slots, .. } = &mut self.obj_mut(l).kind {
-            *slots = items;
+        if n > 0 {
+            self.list_set_allocated(l, n);
         }
         self.gc_track(l);
         l

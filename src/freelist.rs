@@ -36,6 +36,7 @@ pub struct FreeLists {
 
 impl FreeLists {
     /// Take a block for a new object of this type and request size, if the list has one.
+    #[inline]
     pub fn pop(&mut self, tag: TypeTag, request: usize) -> Option<u64> {
         match tag {
             TypeTag::Float => self.floats.pop(),
@@ -55,6 +56,7 @@ impl FreeLists {
     }
 
     /// Keep a freed block if the type's list has room; false means free it for real.
+    #[inline]
     pub fn push(&mut self, tag: TypeTag, request: usize, block: u64) -> bool {
         let (list, max) = match tag {
             TypeTag::Float => (&mut self.floats, FLOAT_MAXFREELIST),

@@ -48,6 +48,7 @@ const FRAME_BASICSIZE: usize = 64;
 
 /// Bytes in front of the object's header: the `PyGC_Head` (16) for GC types, plus 3.11's
 /// managed-dict pointers (16) for instances of classes with a `__dict__`.
+#[inline]
 pub fn preheader(tag: TypeTag, managed_dict: bool) -> usize {
     layout::gc_preheader(tag.is_gc(), managed_dict)
 }
@@ -84,6 +85,7 @@ pub fn class_request(nslots: usize) -> usize {
 
 /// Bytes requested from the allocator for the object's own block (pre-header included;
 /// separately allocated buffers not): [`layout::block_request`] for the kinds it knows.
+#[inline]
 pub fn alloc_request(h: &Heap, tag: TypeTag, kind: &Kind) -> usize {
     let block = match kind {
         Kind::Int(v) => Block::Int(v.get()),
