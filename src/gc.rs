@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::heap::{Heap, Objects};
 use crate::layout::DictKeysKind;
 use crate::layout::SetShape;
-use crate::object::{set_members, Header, InstanceAttrs, Kind, ObjId, SetEntry, TypeTag};
+use crate::object::{set_members, Header, InstanceAttrs, Kind, ObjId, Object, SetEntry, TypeTag};
 
 /// Number of generations (`NUM_GENERATIONS`).
 pub const NUM_GENERATIONS: usize = 3;
@@ -558,10 +558,20 @@ impl Heap {
     /// `tp_clear`: drop the references that can form cycles. Tuples and descriptors have
     /// none (they are freed when what points at them is cleared).
     fn tp_clear(&mut self, id: ObjId) {
-        if matches!(self.obj(id).kind, Kind::Dict { .. }) {
-            // dict_tp_clear is PyDict_Clear.
-            self.dict_clear(id);
-            return;
+        match &self.obj(id).kind {
+            Kind::Dict { .. } => {
+                // dict_tp_clear is PyDict_Clear.
+                self.dict_clear(id);
+                return;
+            }
+            Kind::Instance {
+                attrs: InstanceAttrs::Slots(_),
+                ..
+            } => {
+                self.clear_slots(id);
+                return;
+            }
+            _ => {}
         }
         // Most objects release a handful of references: no allocation for those.
         let mut release: SmallVec<[ObjId; 8]> = SmallVec::new();
@@ -605,7 +615,8 @@ impl Heap {
                 freed_after = std::mem::take(table_addr);
             }
             Kind::Instance { attrs, .. } => match attrs {
-                InstanceAttrs::Slots(sl) => release.extend(sl.iter_mut().filter_map(Option::take)),
+                // Cleared one at a time by clear_slots (above).
+                InstanceAttrs::Slots(_) => {}
                 // Already in `release`, in key order.
                 InstanceAttrs::Inline(vals) => vals.clear(),
                 InstanceAttrs::Dict(d) => {
@@ -650,6 +661,31 @@ impl Heap {
             self.decref(r);
         }
         self.free_buffer(freed_after);
+    }
+
+    /// subtype_clear of an instance with `__slots__` (clear_slots): each slot in turn is
+    /// set to NULL and its reference released, so a finalizer that this runs finds the
+    /// slots before it cleared and the ones after it still set.
+    fn clear_slots(&mut self, id: ObjId) {
+        for k in 0.. {
+            let Some(Object {
+                kind:
+                    Kind::Instance {
+                        attrs: InstanceAttrs::Slots(slots),
+                        ..
+                    },
+                ..
+            }) = self.live_mut(id)
+            else {
+                return;
+            };
+            let Some(slot) = slots.get_mut(k) else {
+                return;
+            };
+            if let Some(r) = slot.take() {
+                self.decref(r);
+            }
+        }
     }
 
     // ----- the collection -------------------------------------------------------------------

@@ -457,6 +457,15 @@ impl Heap {
         self.objs.0[id.index as usize].as_ref()
     }
 
+    /// [`Heap::live`], mutable.
+    #[inline]
+    pub(crate) fn live_mut(&mut self, id: ObjId) -> Option<&mut Object> {
+        if !self.live_slot(id) {
+            return None;
+        }
+        self.objs.0[id.index as usize].as_mut()
+    }
+
     /// The object behind a handle, or [`Error::Freed`] if it was deallocated.
     pub fn get(&self, id: ObjId) -> Result<&Object> {
         if !self.live_slot(id) {
