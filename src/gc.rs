@@ -352,12 +352,7 @@ fn visit_reachable(
     }
     if h.flags & Header::UNREACHABLE != 0 {
         // Tentatively unreachable: back to the end of young, to be scanned.
-        h.flags &= !Header::UNREACHABLE;
-        h.gc_refs = 1;
-        if let Some(steps) = steps.as_mut() {
-            steps.push(TraceStep::MovedBack { id: t, by });
-        }
-        link_move(heads, t.index, young);
+        move_back(heads, steps, t, young, by);
     } else if h.gc_refs == 0 {
         // Not scanned yet: tell move_unreachable it is reachable.
         h.gc_refs = 1;
@@ -365,6 +360,25 @@ fn visit_reachable(
             steps.push(TraceStep::MarkedReachable { id: t, by });
         }
     }
+}
+
+/// A tentatively unreachable object is reachable after all: back to the end of young.
+/// Out of line so that the usual visit (a flag test) needs no registers saved.
+#[inline(never)]
+fn move_back(
+    heads: &mut [Header],
+    steps: &mut Option<Vec<TraceStep>>,
+    t: ObjId,
+    young: u32,
+    by: ObjId,
+) {
+    let h = &mut heads[t.index as usize];
+    h.flags &= !Header::UNREACHABLE;
+    h.gc_refs = 1;
+    if let Some(steps) = steps.as_mut() {
+        steps.push(TraceStep::MovedBack { id: t, by });
+    }
+    link_move(heads, t.index, young);
 }
 // ANCHOR_END: visit_reachable
 
