@@ -509,7 +509,6 @@ impl Heap {
             Kind::Instance { class, .. } => *class,
             _ => unreachable!("tag is Instance"),
         };
-        let ty = self.type_name(o)?;
         let slot_index = self.slot_index(class, attr);
         let dict = match &mut self.obj_mut(o).kind {
             Kind::Instance {
@@ -518,7 +517,7 @@ impl Heap {
             } => {
                 let Some(slot) = slot_index.and_then(|i| sl.get_mut(i)) else {
                     return Err(Error::NoAttribute {
-                        ty,
+                        ty: self.type_name(o)?,
                         attr: attr.to_string(),
                     });
                 };

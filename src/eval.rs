@@ -2,6 +2,8 @@
 //! consumes its operands' references, as CPython's bytecode does, so the counts a chapter
 //! observes between statements are the interpreter's.
 
+use smallvec::SmallVec;
+
 use crate::error::{Error, Result};
 use crate::expr::{Const, Expr};
 use crate::heap::Heap;
@@ -158,7 +160,8 @@ impl Heap {
     /// the result, a new reference.
     fn finish(&mut self, n: usize, v: ObjId) -> ObjId {
         let at = self.temps.len().saturating_sub(n);
-        let operands = self.temps.split_off(at);
+        // Off the stack before any is released (a `__del__` may look at the roots).
+        let operands: SmallVec<[ObjId; 4]> = self.temps.drain(at..).collect();
         for o in operands {
             self.decref(o);
         }

@@ -9,6 +9,11 @@ use std::rc::Rc;
 
 use crate::object::ObjId;
 
+/// A name in an expression (a variable, an attribute, a method). Names are short, so they
+/// are stored inline (up to 24 bytes): building an expression allocates nothing for them,
+/// which the interpreter's hot paths (a call per statement) would otherwise pay each time.
+pub type Ident = compact_str::CompactString;
+
 /// An expression, evaluated by the heap (see `Heap::eval`).
 #[derive(Clone, Debug)]
 pub enum Expr {
@@ -23,7 +28,7 @@ pub enum Expr {
     /// A str literal.
     Str(Rc<str>),
     /// A name: local, then global, then builtin.
-    Name(Rc<str>),
+    Name(Ident),
     /// `(a, b)`: a constant if every item is one, as the compiler folds it.
     Tuple(Vec<Expr>),
     /// `[a, b]`
@@ -33,13 +38,13 @@ pub enum Expr {
     /// `{a, b}`
     Set(Vec<Expr>),
     /// `obj.attr`
-    Attr(Box<Expr>, Rc<str>),
+    Attr(Box<Expr>, Ident),
     /// `obj[key]`
     Item(Box<Expr>, Box<Expr>),
     /// `f(args)`
     Call(Box<Expr>, Vec<Expr>),
     /// `obj.method(args)` (3.11's LOAD_METHOD: no bound-method object is made)
-    Method(Box<Expr>, Rc<str>, Vec<Expr>),
+    Method(Box<Expr>, Ident, Vec<Expr>),
     /// `a + b`
     Add(Box<Expr>, Box<Expr>),
     /// `a * b`
@@ -75,7 +80,7 @@ pub fn s(v: &str) -> Expr {
 }
 /// A name.
 pub fn name(n: &str) -> Expr {
-    Expr::Name(Rc::from(n))
+    Expr::Name(Ident::new(n))
 }
 /// `[items]`
 pub fn list<I: IntoIterator<Item = Expr>>(items: I) -> Expr {
@@ -118,7 +123,7 @@ pub fn obj(id: ObjId) -> Expr {
 impl Expr {
     /// `self.attr`
     pub fn attr(self, attr: &str) -> Expr {
-        Expr::Attr(Box::new(self), Rc::from(attr))
+        Expr::Attr(Box::new(self), Ident::new(attr))
     }
     /// `self[key]`
     pub fn item(self, key: Expr) -> Expr {
@@ -130,7 +135,11 @@ impl Expr {
     }
     /// `self.method(args)`
     pub fn method<I: IntoIterator<Item = Expr>>(self, method: &str, args: I) -> Expr {
-        Expr::Method(Box::new(self), Rc::from(method), args.into_iter().collect())
+        Expr::Method(
+            Box::new(self),
+            Ident::new(method),
+            args.into_iter().collect(),
+        )
     }
 }
 
