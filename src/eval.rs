@@ -525,13 +525,14 @@ impl Heap {
                     self.incref(s);
                     return Ok(s);
                 }
-                let t = value.repeat(n.max(0) as usize);
+                let n = repeat_count(value.len(), n)?;
+                let t = value.repeat(n);
                 Ok(self.new_str_runtime(&t))
             }
             (Kind::List { items, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::List { items, .. }) => {
-                let n = n.get();
-                let mut all = Vec::new();
-                for _ in 0..n.max(0) {
+                let n = repeat_count(items.len(), n.get())?;
+                let mut all = Vec::with_capacity(items.len() * n);
+                for _ in 0..n {
                     all.extend(items.iter().copied());
                 }
                 for i in &all {
@@ -630,5 +631,31 @@ impl Heap {
             }
             _ => None,
         }
+    }
+}
+
+/// The most items (or bytes) one repetition may make in the model: far more than any
+/// chapter uses, and small enough that the model's own memory is never the limit.
+const MAX_REPEAT: usize = 1 << 28;
+
+/// How many times `seq * n` repeats a sequence of `len` items, as `sequence_repeat` and
+/// `list_repeat` check it: a count that does not fit a `Py_ssize_t` is an OverflowError,
+/// a result that would not fit one a MemoryError; a negative count is 0. A result beyond
+/// [`MAX_REPEAT`] is not modeled (CPython would try to allocate it).
+fn repeat_count(len: usize, n: i128) -> Result<usize> {
+    let Ok(n) = isize::try_from(n) else {
+        return Err(Error::NotModeled(
+            "OverflowError: cannot fit 'int' into an index-sized integer".into(),
+        ));
+    };
+    let n = n.max(0) as usize;
+    match len.checked_mul(n) {
+        Some(total) if total <= MAX_REPEAT => Ok(n),
+        Some(total) if total <= isize::MAX as usize => Err(Error::NotModeled(format!(
+            "a repetition of {total} items or bytes (the model stops at {MAX_REPEAT})"
+        ))),
+        _ => Err(Error::NotModeled(
+            "MemoryError (repetition too long)".into(),
+        )),
     }
 }

@@ -50,6 +50,21 @@ const CASES: &[Case] = &[
         |e| matches!(e, Error::NoAttribute { .. }),
     ),
     (
+        "a str repeated beyond the model's memory",
+        |py| py.assign("x", mul(s("ab"), int(1 << 40))),
+        |e| matches!(e, Error::NotModeled(m) if m.contains("repetition")),
+    ),
+    (
+        "a list repeated beyond the model's memory",
+        |py| py.assign("x", mul(name("l"), int(1 << 40))),
+        |e| matches!(e, Error::NotModeled(m) if m.contains("repetition")),
+    ),
+    (
+        "a repeat count beyond Py_ssize_t",
+        |py| py.assign("x", mul(s("ab"), int(1 << 70))),
+        |e| matches!(e, Error::NotModeled(m) if m.starts_with("OverflowError")),
+    ),
+    (
         "bad generation",
         |py| py.gc_collect(3).map(|_| ()),
         |e| matches!(e, Error::Value(_)),
