@@ -409,7 +409,14 @@ impl Heap {
             Kind::Dict { entries, .. } => entries.iter().map(|(k, _)| *k).collect(),
             Kind::Range(r) => {
                 let (a, b, st) = **r;
-                let mut out = Vec::new();
+                // Made into a list or tuple all at once: the model's cap applies.
+                let n = self.len_of(it)?;
+                if n > MAX_REPEAT {
+                    return Err(Error::NotModeled(format!(
+                        "a sequence of {n} items from a range (the model stops at {MAX_REPEAT})"
+                    )));
+                }
+                let mut out = Vec::with_capacity(n);
                 let mut i = a;
                 while (st > 0 && i < b) || (st < 0 && i > b) {
                     out.push(self.new_int(i));
@@ -634,8 +641,9 @@ impl Heap {
     }
 }
 
-/// The most items (or bytes) one repetition may make in the model: far more than any
-/// chapter uses, and small enough that the model's own memory is never the limit.
+/// The most items (or bytes) one repetition, or one range made into a sequence, may make in
+/// the model: far more than any chapter uses, and small enough that the model's own memory
+/// is never the limit.
 const MAX_REPEAT: usize = 1 << 28;
 
 /// How many times `seq * n` repeats a sequence of `len` items, as `sequence_repeat` and

@@ -65,6 +65,11 @@ const CASES: &[Case] = &[
         |e| matches!(e, Error::NotModeled(m) if m.starts_with("OverflowError")),
     ),
     (
+        "a range too long to be made a list",
+        |py| py.assign("x", name("list").call([name("range").call([int(1 << 40)])])),
+        |e| matches!(e, Error::NotModeled(m) if m.contains("range")),
+    ),
+    (
         "bad generation",
         |py| py.gc_collect(3).map(|_| ()),
         |e| matches!(e, Error::Value(_)),
