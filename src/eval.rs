@@ -12,7 +12,7 @@ use crate::object::{set_members, BuiltinFn, Kind, ObjId, TypeTag};
 impl Heap {
     /// Evaluate onto the stack; the result is owned by the stack (released at statement end).
     pub(crate) fn eval(&mut self, e: &Expr) -> Result<ObjId> {
-        if !matches!(e, Expr::Obj(_) | Expr::Name(_)) {
+        if e.may_fold() {
             if let Some(c) = e.as_const() {
                 let v = self.load_const(&c);
                 return Ok(self.push_temp(v));
@@ -159,6 +159,14 @@ impl Heap {
     /// Pop `n` operands (released in push order, as the bytecode's DECREFs are) and push
     /// the result, a new reference.
     fn finish(&mut self, n: usize, v: ObjId) -> ObjId {
+        // One operand (a call's callable, an attribute's object) is the usual case: popped
+        // straight off, no copy.
+        if n == 1 {
+            if let Some(o) = self.temps.pop() {
+                self.decref(o);
+            }
+            return self.push_temp(v);
+        }
         let at = self.temps.len().saturating_sub(n);
         // Off the stack before any is released (a `__del__` may look at the roots).
         let operands: SmallVec<[ObjId; 4]> = self.temps.drain(at..).collect();

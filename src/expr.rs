@@ -329,6 +329,26 @@ fn fold_subscr(seq: Const, index: Const) -> Option<Const> {
 }
 
 impl Expr {
+    /// Whether [`Expr::as_const`] can fold this kind of expression at all: names, calls,
+    /// attributes and displays other than tuples never fold, and the interpreter asks for
+    /// every expression it evaluates, so it tests this first (no call, no `Option<Const>`).
+    #[inline]
+    pub(crate) fn may_fold(&self) -> bool {
+        matches!(
+            self,
+            Expr::None
+                | Expr::Bool(_)
+                | Expr::Int(_)
+                | Expr::Float(_)
+                | Expr::Str(_)
+                | Expr::Tuple(_)
+                | Expr::FString(_)
+                | Expr::Add(..)
+                | Expr::Mul(..)
+                | Expr::Item(..)
+        )
+    }
+
     /// The constant this expression compiles to, if 3.11's compiler folds it: literals,
     /// tuples of constants, f-strings without replacement fields, and `+`, `*` and `[i]`
     /// of constants within the AST optimizer's limits ([`MAX_STR_SIZE`],
