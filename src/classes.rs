@@ -237,8 +237,8 @@ impl Heap {
     /// The names of `class`'s value slots, in the order its instances' [`SlotValues`] hold
     /// them (none if `class` is not a class).
     pub(crate) fn slot_names(&self, class: ObjId) -> impl Iterator<Item = &Rc<str>> {
-        let info = match self.get(class).map(|c| &c.kind) {
-            Ok(Kind::Type(c)) => Some(&**c),
+        let info = match self.live(class).map(|c| &c.kind) {
+            Some(Kind::Type(c)) => Some(&**c),
             _ => None,
         };
         info.into_iter().flat_map(ClassInfo::value_slots)
@@ -246,7 +246,16 @@ impl Heap {
 
     /// The position of slot `attr` in an instance of `class`'s [`SlotValues`].
     pub(crate) fn slot_index(&self, class: ObjId, attr: &str) -> Option<usize> {
-        self.slot_names(class).position(|n| &**n == attr)
+        // [`ClassInfo::value_slots`] on the slice itself: every slot assignment asks, and
+        // the `Option` flatten there costs more than the search.
+        let Some(Kind::Type(c)) = self.live(class).map(|c| &c.kind) else {
+            return None;
+        };
+        c.slots
+            .as_deref()?
+            .iter()
+            .filter(|n| !matches!(&***n, "__weakref__" | "__dict__"))
+            .position(|n| &**n == attr)
     }
 
     /// `Cls(args)`: object_new then `__init__`.

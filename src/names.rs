@@ -75,7 +75,8 @@ impl Heap {
             let old = match frame.locals.iter_mut().find(|(n, _)| &**n == target) {
                 Some((_, slot)) => slot.replace(v),
                 None => {
-                    frame.locals.push((Rc::from(target), Some(v)));
+                    let name = self.interned.local_name(target);
+                    frame.locals.push((name, Some(v)));
                     None
                 }
             };
