@@ -5,7 +5,7 @@
 use smallvec::SmallVec;
 
 use crate::error::{Error, Result};
-use crate::expr::{Const, Expr};
+use crate::expr::{Callee, Const, Expr};
 use crate::heap::Heap;
 use crate::object::{set_members, BuiltinFn, Kind, ObjId, TypeTag};
 
@@ -24,11 +24,7 @@ impl Heap {
                 self.incref(*id);
                 Ok(self.push_temp(*id))
             }
-            Expr::Name(n) => {
-                let v = self.lookup(n)?;
-                self.incref(v);
-                Ok(self.push_temp(v))
-            }
+            Expr::Name(n) => self.eval_name(n),
             Expr::List(items) => {
                 // Three or more constants: BUILD_LIST 0; LIST_EXTEND of a tuple constant.
                 if let Some(c) = Expr::folded_display(items, Const::Tuple) {
@@ -80,7 +76,10 @@ impl Heap {
                 Ok(self.finish(2, v))
             }
             Expr::Call(f, args) => {
-                let fv = self.eval(f)?;
+                let fv = match f {
+                    Callee::Name(n) => self.eval_name(n)?,
+                    Callee::Expr(e) => self.eval(e)?,
+                };
                 let argv = self.eval_many(args)?;
                 let v = self.call(fv, argv)?;
                 Ok(self.finish(1, v))
@@ -144,6 +143,13 @@ impl Heap {
                 Err(Error::Context("literal did not fold".into()))
             }
         }
+    }
+
+    /// LOAD_NAME: push the object a name is bound to.
+    fn eval_name(&mut self, n: &str) -> Result<ObjId> {
+        let v = self.lookup(n)?;
+        self.incref(v);
+        Ok(self.push_temp(v))
     }
 
     /// Evaluate several expressions and take their references off the stack: the caller now

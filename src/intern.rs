@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
-use crate::expr::{Const, Expr};
+use crate::expr::{Callee, Const, Expr};
 use crate::heap::Heap;
 use crate::object::{Kind, MemSource, ObjId, Object, TypeTag};
 use thin_vec::ThinVec;
@@ -367,7 +367,10 @@ impl Heap {
                 self.compile(args.iter().cloned())
             }
             Expr::Call(f, args) => {
-                self.compile_expr(f)?;
+                match f {
+                    Callee::Name(n) => self.compile_name(n)?,
+                    Callee::Expr(e) => self.compile_expr(e)?,
+                }
                 self.compile(args.iter().cloned())
             }
             Expr::In(a, b) => {
