@@ -263,9 +263,11 @@ impl Heap {
         let (attrs, cached_keys, has_del) = match &self.obj(cls).kind {
             Kind::Type(c) => (
                 match &c.slots {
-                    Some(_) => {
-                        InstanceAttrs::Slots(SlotValues::from_elem(None, c.value_slots().count()))
-                    }
+                    // One value per named slot (the count the instance's size is made of).
+                    Some(_) => InstanceAttrs::Slots(SlotValues::from_elem(
+                        None,
+                        crate::sizes::instance_layout(c).2,
+                    )),
                     None => InstanceAttrs::Inline(InlineValues::new()),
                 },
                 c.cached_keys.clone(),
