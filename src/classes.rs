@@ -237,8 +237,8 @@ impl Heap {
     /// The names of `class`'s value slots, in the order its instances' [`SlotValues`] hold
     /// them (none if `class` is not a class).
     pub(crate) fn slot_names(&self, class: ObjId) -> impl Iterator<Item = &Rc<str>> {
-        let info = match self.get(class).map(|c| &c.kind) {
-            Ok(Kind::Type(c)) => Some(&**c),
+        let info = match self.live(class).map(|c| &c.kind) {
+            Some(Kind::Type(c)) => Some(&**c),
             _ => None,
         };
         info.into_iter().flat_map(ClassInfo::value_slots)
@@ -246,7 +246,16 @@ impl Heap {
 
     /// The position of slot `attr` in an instance of `class`'s [`SlotValues`].
     pub(crate) fn slot_index(&self, class: ObjId, attr: &str) -> Option<usize> {
-        self.slot_names(class).position(|n| &**n == attr)
+        // [`ClassInfo::value_slots`] on the slice itself: every slot assignment asks, and
+        // the `Option` flatten there costs more than the search.
+        let Some(Kind::Type(c)) = self.live(class).map(|c| &c.kind) else {
+            return None;
+        };
+        c.slots
+            .as_deref()?
+            .iter()
+            .filter(|n| !matches!(&***n, "__weakref__" | "__dict__"))
+            .position(|n| &**n == attr)
     }
 
     /// `Cls(args)`: object_new then `__init__`.
@@ -254,9 +263,11 @@ impl Heap {
         let (attrs, cached_keys, has_del) = match &self.obj(cls).kind {
             Kind::Type(c) => (
                 match &c.slots {
-                    Some(_) => {
-                        InstanceAttrs::Slots(SlotValues::from_elem(None, c.value_slots().count()))
-                    }
+                    // One value per named slot (the count the instance's size is made of).
+                    Some(_) => InstanceAttrs::Slots(SlotValues::from_elem(
+                        None,
+                        crate::sizes::instance_layout(c).2,
+                    )),
                     None => InstanceAttrs::Inline(InlineValues::new()),
                 },
                 c.cached_keys.clone(),

@@ -5,14 +5,14 @@
 use smallvec::SmallVec;
 
 use crate::error::{Error, Result};
-use crate::expr::{Const, Expr};
+use crate::expr::{Callee, Const, Expr};
 use crate::heap::Heap;
 use crate::object::{set_members, BuiltinFn, Kind, ObjId, TypeTag};
 
 impl Heap {
     /// Evaluate onto the stack; the result is owned by the stack (released at statement end).
     pub(crate) fn eval(&mut self, e: &Expr) -> Result<ObjId> {
-        if !matches!(e, Expr::Obj(_) | Expr::Name(_)) {
+        if e.may_fold() {
             if let Some(c) = e.as_const() {
                 let v = self.load_const(&c);
                 return Ok(self.push_temp(v));
@@ -24,11 +24,7 @@ impl Heap {
                 self.incref(*id);
                 Ok(self.push_temp(*id))
             }
-            Expr::Name(n) => {
-                let v = self.lookup(n)?;
-                self.incref(v);
-                Ok(self.push_temp(v))
-            }
+            Expr::Name(n) => self.eval_name(n),
             Expr::List(items) => {
                 // Three or more constants: BUILD_LIST 0; LIST_EXTEND of a tuple constant.
                 if let Some(c) = Expr::folded_display(items, Const::Tuple) {
@@ -80,7 +76,10 @@ impl Heap {
                 Ok(self.finish(2, v))
             }
             Expr::Call(f, args) => {
-                let fv = self.eval(f)?;
+                let fv = match f {
+                    Callee::Name(n) => self.eval_name(n)?,
+                    Callee::Expr(e) => self.eval(e)?,
+                };
                 let argv = self.eval_many(args)?;
                 let v = self.call(fv, argv)?;
                 Ok(self.finish(1, v))
@@ -146,6 +145,13 @@ impl Heap {
         }
     }
 
+    /// LOAD_NAME: push the object a name is bound to.
+    fn eval_name(&mut self, n: &str) -> Result<ObjId> {
+        let v = self.lookup(n)?;
+        self.incref(v);
+        Ok(self.push_temp(v))
+    }
+
     /// Evaluate several expressions and take their references off the stack: the caller now
     /// owns them (they are being moved into a container or a frame).
     fn eval_many(&mut self, items: &[Expr]) -> Result<Vec<ObjId>> {
@@ -159,6 +165,14 @@ impl Heap {
     /// Pop `n` operands (released in push order, as the bytecode's DECREFs are) and push
     /// the result, a new reference.
     fn finish(&mut self, n: usize, v: ObjId) -> ObjId {
+        // One operand (a call's callable, an attribute's object) is the usual case: popped
+        // straight off, no copy.
+        if n == 1 {
+            if let Some(o) = self.temps.pop() {
+                self.decref(o);
+            }
+            return self.push_temp(v);
+        }
         let at = self.temps.len().saturating_sub(n);
         // Off the stack before any is released (a `__del__` may look at the roots).
         let operands: SmallVec<[ObjId; 4]> = self.temps.drain(at..).collect();

@@ -42,7 +42,7 @@ pub enum Expr {
     /// `obj[key]`
     Item(Box<Expr>, Box<Expr>),
     /// `f(args)`
-    Call(Box<Expr>, Vec<Expr>),
+    Call(Callee, Vec<Expr>),
     /// `obj.method(args)` (3.11's LOAD_METHOD: no bound-method object is made)
     Method(Box<Expr>, Ident, Vec<Expr>),
     /// `a + b`
@@ -56,6 +56,16 @@ pub enum Expr {
     FString(Vec<Expr>),
     /// An object the caller already has a handle to.
     Obj(ObjId),
+}
+
+/// What a call calls. Usually a name (`f(x)`, `Cls()`), held inline so that building the
+/// call allocates nothing for it; any other callable expression is boxed.
+#[derive(Clone, Debug)]
+pub enum Callee {
+    /// `f(args)`
+    Name(Ident),
+    /// `f()(args)`, `d[k](args)`, ...
+    Expr(Box<Expr>),
 }
 
 /// `None`
@@ -131,7 +141,11 @@ impl Expr {
     }
     /// `self(args)`
     pub fn call<I: IntoIterator<Item = Expr>>(self, args: I) -> Expr {
-        Expr::Call(Box::new(self), args.into_iter().collect())
+        let callee = match self {
+            Expr::Name(n) => Callee::Name(n),
+            other => Callee::Expr(Box::new(other)),
+        };
+        Expr::Call(callee, args.into_iter().collect())
     }
     /// `self.method(args)`
     pub fn method<I: IntoIterator<Item = Expr>>(self, method: &str, args: I) -> Expr {
@@ -329,6 +343,26 @@ fn fold_subscr(seq: Const, index: Const) -> Option<Const> {
 }
 
 impl Expr {
+    /// Whether [`Expr::as_const`] can fold this kind of expression at all: names, calls,
+    /// attributes and displays other than tuples never fold, and the interpreter asks for
+    /// every expression it evaluates, so it tests this first (no call, no `Option<Const>`).
+    #[inline]
+    pub(crate) fn may_fold(&self) -> bool {
+        matches!(
+            self,
+            Expr::None
+                | Expr::Bool(_)
+                | Expr::Int(_)
+                | Expr::Float(_)
+                | Expr::Str(_)
+                | Expr::Tuple(_)
+                | Expr::FString(_)
+                | Expr::Add(..)
+                | Expr::Mul(..)
+                | Expr::Item(..)
+        )
+    }
+
     /// The constant this expression compiles to, if 3.11's compiler folds it: literals,
     /// tuples of constants, f-strings without replacement fields, and `+`, `*` and `[i]`
     /// of constants within the AST optimizer's limits ([`MAX_STR_SIZE`],
@@ -521,7 +555,11 @@ impl std::fmt::Display for Expr {
             Expr::Attr(o, a) => write!(f, "{}.{a}", Operand(o, 5)),
             Expr::Item(o, k) => write!(f, "{}[{k}]", Operand(o, 5)),
             Expr::Call(func, args) => {
-                write!(f, "{}(", Operand(func, 5))?;
+                match func {
+                    Callee::Name(n) => f.write_str(n)?,
+                    Callee::Expr(e) => write!(f, "{}", Operand(e, 5))?,
+                }
+                f.write_str("(")?;
                 write_list(f, args)?;
                 f.write_str(")")
             }

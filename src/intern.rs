@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
-use crate::expr::{Const, Expr};
+use crate::expr::{Callee, Const, Expr};
 use crate::heap::Heap;
 use crate::object::{Kind, MemSource, ObjId, Object, TypeTag};
 use thin_vec::ThinVec;
@@ -67,6 +67,10 @@ pub struct Interned {
     /// the dict when its last real reference goes.
     strings: HashMap<Rc<str>, ObjId>,
     consts: HashMap<(u32, u32), UnitConsts>,
+    /// The text of the names bound as function locals, one shared `Rc<str>` each (the
+    /// Rust side of `co_varnames`; no objects): a frame's new local clones its name from
+    /// here instead of allocating it again on every call.
+    local_names: foldhash::HashSet<Rc<str>>,
 }
 
 impl Interned {
@@ -84,6 +88,16 @@ impl Interned {
             .or_default();
         unit.by_key.insert(c, v);
         unit.order.push(v);
+    }
+
+    /// The shared text of a local variable's name.
+    pub(crate) fn local_name(&mut self, text: &str) -> Rc<str> {
+        if let Some(n) = self.local_names.get(text) {
+            return n.clone();
+        }
+        let n: Rc<str> = Rc::from(text);
+        self.local_names.insert(n.clone());
+        n
     }
 
     pub(crate) fn drop_unit(&mut self, code: ObjId) {
@@ -353,7 +367,10 @@ impl Heap {
                 self.compile(args.iter().cloned())
             }
             Expr::Call(f, args) => {
-                self.compile_expr(f)?;
+                match f {
+                    Callee::Name(n) => self.compile_name(n)?,
+                    Callee::Expr(e) => self.compile_expr(e)?,
+                }
                 self.compile(args.iter().cloned())
             }
             Expr::In(a, b) => {

@@ -75,7 +75,8 @@ impl Heap {
             let old = match frame.locals.iter_mut().find(|(n, _)| &**n == target) {
                 Some((_, slot)) => slot.replace(v),
                 None => {
-                    frame.locals.push((Rc::from(target), Some(v)));
+                    let name = self.interned.local_name(target);
+                    frame.locals.push((name, Some(v)));
                     None
                 }
             };
@@ -285,14 +286,8 @@ impl Heap {
 
     /// Call a function object with arguments whose references are moved into the new frame.
     pub(crate) fn call_function(&mut self, func: ObjId, args: Vec<ObjId>) -> Result<ObjId> {
-        let (fname, code, params, body, is_gen) = match &self.obj(func).kind {
-            Kind::Function(f) => (
-                f.name.clone(),
-                f.code,
-                f.params.clone(),
-                f.body.clone(),
-                f.generator,
-            ),
+        let f = match &self.obj(func).kind {
+            Kind::Function(f) => f,
             _ => {
                 for a in args {
                     self.decref(a);
@@ -303,18 +298,26 @@ impl Heap {
                 )));
             }
         };
-        if params.len() != args.len() {
-            let n = args.len();
+        if f.params.len() != args.len() {
+            let msg = format!(
+                "{}() takes {} positional arguments but {} were given",
+                f.name,
+                f.params.len(),
+                args.len()
+            );
             for a in args {
                 self.decref(a);
             }
-            return Err(Error::Type(format!(
-                "{fname}() takes {} positional arguments but {n} were given",
-                params.len()
-            )));
+            return Err(Error::Type(msg));
         }
-        let locals: Vec<(Rc<str>, Option<ObjId>)> =
-            params.into_iter().zip(args.into_iter().map(Some)).collect();
+        // The parameters' names are cloned straight into the locals (no copy of the list).
+        let locals: Vec<(Rc<str>, Option<ObjId>)> = f
+            .params
+            .iter()
+            .cloned()
+            .zip(args.into_iter().map(Some))
+            .collect();
+        let (fname, code, body, is_gen) = (f.name.clone(), f.code, f.body.clone(), f.generator);
         if is_gen {
             return Ok(self.new_generator(&fname, locals));
         }

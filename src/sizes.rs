@@ -55,7 +55,7 @@ pub fn preheader(tag: TypeTag, managed_dict: bool) -> usize {
 
 /// The class of an instance, if the handle is a live class object.
 fn class_info(h: &Heap, class: ObjId) -> Option<&ClassInfo> {
-    match &h.get(class).ok()?.kind {
+    match &h.live(class)?.kind {
         Kind::Type(c) => Some(c),
         _ => None,
     }
@@ -66,11 +66,16 @@ pub(crate) fn instance_layout(c: &ClassInfo) -> (bool, bool, usize) {
     match &c.slots {
         None => (true, true, 0),
         Some(names) => {
-            let named = names
-                .iter()
-                .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
-                .count();
-            let dict = names.iter().any(|n| &**n == "__dict__");
+            // One pass: every instance allocated asks (most names are neither special one,
+            // and are told apart by length alone).
+            let (mut dict, mut named) = (false, 0);
+            for n in names {
+                match &**n {
+                    "__weakref__" => {}
+                    "__dict__" => dict = true,
+                    _ => named += 1,
+                }
+            }
             (dict, c.weakrefable, named)
         }
     }
