@@ -246,16 +246,7 @@ impl Heap {
 
     /// The position of slot `attr` in an instance of `class`'s [`SlotValues`].
     pub(crate) fn slot_index(&self, class: ObjId, attr: &str) -> Option<usize> {
-        // [`ClassInfo::value_slots`] on the slice itself: every slot assignment asks, and
-        // the `Option` flatten there costs more than the search.
-        let Some(Kind::Type(c)) = self.live(class).map(|c| &c.kind) else {
-            return None;
-        };
-        c.slots
-            .as_deref()?
-            .iter()
-            .filter(|n| !matches!(&***n, "__weakref__" | "__dict__"))
-            .position(|n| &**n == attr)
+        self.slot_names(class).position(|n| &**n == attr)
     }
 
     /// `Cls(args)`: object_new then `__init__`.

@@ -214,10 +214,12 @@ impl ClassInfo {
     /// The `__slots__` names that are member slots holding a value (not `__weakref__` or
     /// `__dict__`), in the order of an instance's [`SlotValues`]; none without `__slots__`.
     pub fn value_slots(&self) -> impl Iterator<Item = &Rc<str>> {
+        // A slice, not the `Option`'s flatten: slot assignment asks on every `o.x = v`.
         self.slots
+            .as_deref()
+            .unwrap_or_default()
             .iter()
-            .flatten()
-            .filter(|n| &***n != "__weakref__" && &***n != "__dict__")
+            .filter(|n| !matches!(&***n, "__weakref__" | "__dict__"))
     }
 }
 
