@@ -853,44 +853,51 @@ impl Heap {
         let floor = self.dealloc_frames.len();
         let mut start = Some(id);
         loop {
-            if let Some(id) = start.take() {
-                if let Teardown::Proceed(trashcan) = self.pre_dealloc(id) {
+            // The object whose references are all released now: one just started with none
+            // to release (an empty container, a float, an instance whose slots were
+            // cleared), or the top of the stack once its own are done.
+            let done = match start.take() {
+                Some(id) => {
+                    let Teardown::Proceed(trashcan) = self.pre_dealloc(id) else {
+                        continue;
+                    };
                     let base = self.dealloc_refs.len();
                     let after = self.take_references(id);
-                    if self.dealloc_refs.len() == base {
-                        // Nothing to release first (an empty container, a float, an
-                        // instance whose slots were cleared): finish it at once.
-                        start = self.finish_dealloc(id, trashcan, after);
-                        continue;
-                    }
-                    // Popped from the end: reverse so the first to release is last.
-                    self.dealloc_refs[base..].reverse();
-                    self.dealloc_frames.push(Pending {
+                    let frame = Pending {
                         id,
                         base,
                         after,
                         trashcan,
-                    });
+                    };
+                    if self.dealloc_refs.len() > base {
+                        // Popped from the end: reverse so the first to release is last.
+                        self.dealloc_refs[base..].reverse();
+                        self.dealloc_frames.push(frame);
+                        continue;
+                    }
+                    frame
                 }
-            }
-            let Some(top) = self
-                .dealloc_frames
-                .last()
-                .filter(|_| self.dealloc_frames.len() > floor)
-            else {
-                break;
+                None => {
+                    let Some(top) = self
+                        .dealloc_frames
+                        .last()
+                        .filter(|_| self.dealloc_frames.len() > floor)
+                    else {
+                        break;
+                    };
+                    if self.dealloc_refs.len() > top.base {
+                        let child = self.dealloc_refs.pop().expect("len > base");
+                        let h = &mut self.heads[child.index as usize];
+                        h.refcnt -= 1;
+                        if h.refcnt == 0 && !h.has(Header::STATIC) {
+                            start = Some(child);
+                        }
+                        continue;
+                    }
+                    self.dealloc_frames.pop().expect("checked non-empty")
+                }
             };
-            if self.dealloc_refs.len() > top.base {
-                let child = self.dealloc_refs.pop().expect("len > base");
-                let h = &mut self.heads[child.index as usize];
-                h.refcnt -= 1;
-                if h.refcnt == 0 && !h.has(Header::STATIC) {
-                    start = Some(child);
-                }
-                continue;
-            }
-            let done = self.dealloc_frames.pop().expect("checked non-empty");
-            start = self.finish_dealloc(done.id, done.trashcan, done.after);
+            start = self.finish_dealloc(done);
         }
     }
 
@@ -898,12 +905,12 @@ impl Heap {
     /// trashcan's count, then what is released after the memory (an instance's class).
     /// Returns that one if it is now to be deallocated too.
     #[inline]
-    fn finish_dealloc(&mut self, id: ObjId, trashcan: bool, after: Option<ObjId>) -> Option<ObjId> {
-        self.release_memory(id);
-        if trashcan {
+    fn finish_dealloc(&mut self, done: Pending) -> Option<ObjId> {
+        self.release_memory(done.id);
+        if done.trashcan {
             self.trash_nesting -= 1;
         }
-        let after = after?;
+        let after = done.after?;
         let h = &mut self.heads[after.index as usize];
         h.refcnt -= 1;
         (h.refcnt == 0 && !h.has(Header::STATIC)).then_some(after)
