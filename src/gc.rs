@@ -799,27 +799,34 @@ impl Heap {
     }
 
     /// `untrack_tuples`: a surviving tuple that holds nothing trackable stops being tracked.
-    fn untrack_tuples(&mut self, list: u8) {
-        let mut i = self.head(u32::from(list)).next;
+    /// Returns how many objects are left in the list (`gc_list_size`, which C walks the
+    /// list again for; a walk of a million objects is a millisecond or two).
+    fn untrack_tuples(&mut self, list: u8) -> usize {
+        let (mut left, mut i) = (0, self.head(u32::from(list)).next);
         while !is_sentinel(i) {
             let Header { next, tag, .. } = *self.head(i);
+            left += 1;
             if tag == TypeTag::Tuple {
                 let id = self.by_index(i);
                 if let Kind::Tuple(items) = &self.obj(id).kind {
                     if items.iter().all(|x| !self.may_be_tracked(*x)) {
                         self.gc_untrack(id);
+                        left -= 1;
                     }
                 }
             }
             i = next;
         }
+        left
     }
 
-    /// `untrack_dicts` (full collections only).
-    fn untrack_dicts(&mut self, list: u8) {
-        let mut i = self.head(u32::from(list)).next;
+    /// `untrack_dicts` (full collections only). Returns how many objects are left in the
+    /// list, as [`Heap::untrack_tuples`] does.
+    fn untrack_dicts(&mut self, list: u8) -> usize {
+        let (mut left, mut i) = (0, self.head(u32::from(list)).next);
         while !is_sentinel(i) {
             let Header { next, tag, .. } = *self.head(i);
+            left += 1;
             let id = self.by_index(i);
             // `__main__.__dict__` holds `__builtins__`, a module: it is never untracked.
             if tag == TypeTag::Dict && id != self.globals {
@@ -829,11 +836,13 @@ impl Heap {
                         .all(|(k, v)| !self.may_be_tracked(*k) && !self.may_be_tracked(*v))
                     {
                         self.gc_untrack(id);
+                        left -= 1;
                     }
                 }
             }
             i = next;
         }
+        left
     }
 
     /// `move_legacy_finalizers`: 3.11 objects with a C-level `tp_del` would be moved to
@@ -999,17 +1008,18 @@ impl Heap {
         };
         // Everything in `young` that nothing outside it reaches goes to UNREACHABLE.
         self.deduce_unreachable(young, UNREACHABLE);
-        self.untrack_tuples(young);
+        // Untracking walks the survivors; it counts them too (C's gc_list_size after it).
+        let survivors = self.untrack_tuples(young);
         // The survivors move to the next generation.
         if young != old {
             if generation == NUM_GENERATIONS - 2 {
-                self.gc.long_lived_pending += self.gl_len(young);
+                self.gc.long_lived_pending += survivors;
             }
             self.gl_merge(young, old);
         } else {
-            self.untrack_dicts(young);
+            let survivors = self.untrack_dicts(young);
             self.gc.long_lived_pending = 0;
-            self.gc.long_lived_total = self.gl_len(young);
+            self.gc.long_lived_total = survivors;
         }
         // What is left in UNREACHABLE is garbage: destroy it, in CPython's order.
         self.move_legacy_finalizers();
