@@ -23,7 +23,8 @@
 //! `sys.intern` of a run-time string before a constant with the same text, in the same
 //! unit), [`Heap::compile`] does the compiler's part up front.
 
-use std::collections::HashMap;
+// Lookups only (orders are kept beside them): a fast hash, not the DoS-resistant default.
+use foldhash::HashMap;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
