@@ -124,6 +124,14 @@ enum Teardown {
 #[derive(Default)]
 pub(crate) struct Objects(pub(crate) Vec<Option<Object>>);
 
+/// Whether a handle names the live object in its table slot (the slot's generation is the
+/// handle's: a stale handle to a reused slot does not).
+#[inline]
+fn names_live(heads: &[Header], id: ObjId) -> bool {
+    matches!(heads.get(id.index as usize),
+        Some(h) if h.generation == id.generation && h.has(Header::LIVE))
+}
+
 /// What an object handed over when its references were detached for deallocation.
 struct Taken {
     /// Released after the memory (an instance's class).
@@ -238,11 +246,7 @@ impl Objects {
                     release.push(cb);
                 }
                 // Detach from the referent's list (weakref_dealloc → clear_weakref).
-                let live = |t: ObjId| {
-                    matches!(heads.get(t.index as usize),
-                        Some(h) if h.generation == t.generation && h.has(Header::LIVE))
-                };
-                if let Some(t) = target.filter(|&t| live(t)) {
+                if let Some(t) = target.filter(|&t| names_live(heads, t)) {
                     if let Some(referent) = self.0[t.index as usize].as_mut() {
                         referent.weakrefs.retain(|w| *w != id);
                     }
@@ -438,8 +442,7 @@ impl Heap {
     /// Whether a handle names the live object in its slot.
     #[inline]
     fn live_slot(&self, id: ObjId) -> bool {
-        matches!(self.heads.get(id.index as usize),
-            Some(h) if h.generation == id.generation && h.has(Header::LIVE))
+        names_live(&self.heads, id)
     }
 
     fn freed(id: ObjId) -> Error {
@@ -650,7 +653,6 @@ impl Heap {
     /// list if it has one, else from the allocator. GC types go through `_PyObject_GC_Link`,
     /// which counts the allocation in generation 0 and may start an automatic collection
     /// before the new object exists.
-    #[inline]
     pub(crate) fn alloc(&mut self, tag: TypeTag, kind: Kind) -> ObjId {
         let managed = matches!(&kind, Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
         let pre = sizes::preheader(tag, managed) as u64;
