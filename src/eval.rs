@@ -422,7 +422,7 @@ impl Heap {
             Kind::Set { items, table, .. } => set_members(items, table).collect(),
             Kind::Dict { entries, .. } => entries.iter().map(|(k, _)| *k).collect(),
             Kind::Range(r) => {
-                let (a, b, st) = **r;
+                let (a, _, st) = **r;
                 // Made into a list or tuple all at once: the model's cap applies.
                 let n = self.len_of(it)?;
                 if n > MAX_REPEAT {
@@ -430,12 +430,11 @@ impl Heap {
                         "a sequence of {n} items from a range (the model stops at {MAX_REPEAT})"
                     )));
                 }
-                let mut out = Vec::with_capacity(n);
-                let mut i = a;
-                while (st > 0 && i < b) || (st < 0 && i > b) {
-                    out.push(self.new_int(i));
-                    i += st;
-                }
+                // Each value is within the bounds; wrapping arithmetic computes it even where
+                // `k * st` alone would leave i128.
+                let out = (0..n as i128)
+                    .map(|k| self.new_int(a.wrapping_add(k.wrapping_mul(st))))
+                    .collect();
                 return Ok(out);
             }
             Kind::Str { value, .. } => {
@@ -473,12 +472,15 @@ impl Heap {
             Kind::Array { len, .. } => *len,
             Kind::Range(r) => {
                 let (a, b, st) = **r;
-                let n = if st > 0 {
-                    (b - a + st - 1) / st
-                } else {
-                    (a - b - st - 1) / -st
-                };
-                n.max(0) as usize
+                // len() of a longer range is an OverflowError in CPython too.
+                usize::try_from(crate::iteration::range_len(a, b, st))
+                    .ok()
+                    .filter(|&n| n <= isize::MAX as usize)
+                    .ok_or_else(|| {
+                        Error::NotModeled(
+                            "OverflowError: Python int too large to convert to C ssize_t".into(),
+                        )
+                    })?
             }
             _ => {
                 return Err(Error::Type(format!(

@@ -92,7 +92,7 @@ pub enum Flow {
 /// An iterator being walked (`GET_ITER`'s result).
 enum Walk {
     /// `range_iterator`: the next value, the step, and how many are left.
-    Range { next: i128, step: i128, left: i128 },
+    Range { next: i128, step: i128, left: u128 },
     /// `list_iterator` / `tuple_iterator`: the sequence (a reference held) and the index.
     Seq { seq: ObjId, index: usize },
     /// A generator is its own iterator (a reference held).
@@ -129,13 +129,7 @@ impl Heap {
         let (walk, is_gc) = match &self.obj(it).kind {
             Kind::Range(r) => {
                 let (start, stop, step) = **r;
-                let left = if step > 0 && start < stop {
-                    (stop - start + step - 1) / step
-                } else if step < 0 && start > stop {
-                    (start - stop - step - 1) / -step
-                } else {
-                    0
-                };
+                let left = range_len(start, stop, step);
                 // The iterator copies the numbers; the range itself is released.
                 self.decref(it);
                 (
@@ -204,7 +198,8 @@ impl Heap {
                     return Ok(None);
                 }
                 let v = *next;
-                *next += *step;
+                // Past the last value the sum may leave i128; it is never read.
+                *next = next.wrapping_add(*step);
                 *left -= 1;
                 Ok(Some(self.new_int(v)))
             }
@@ -500,5 +495,55 @@ impl Heap {
             self.decref(v);
         }
         r
+    }
+}
+
+/// How many values `range(start, stop, step)` has (`compute_range_length`), in a type that
+/// no pair of `i128` bounds overflows. `step` is never 0 (`range()` refuses it).
+pub(crate) fn range_len(start: i128, stop: i128, step: i128) -> u128 {
+    let (lo, hi) = if step > 0 {
+        (start, stop)
+    } else {
+        (stop, start)
+    };
+    if lo >= hi {
+        return 0;
+    }
+    (hi.abs_diff(lo) - 1) / step.unsigned_abs() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    /// Ranges at the edges of the model's ints: the lengths and values python3 gives, with
+    /// no overflow in between (the values after the last, or `k * step`, may leave i128).
+    #[test]
+    fn ranges_at_the_edges_of_i128() -> Result<()> {
+        let mut py = Heap::new();
+        let range = |a: i128, b: i128, st: i128| name("range").call([int(a), int(b), int(st)]);
+        let wide = range(1 << 126, i128::MAX, 1 << 125);
+        assert_eq!(
+            py.repr_of(name("list").call([wide.clone()]))?,
+            "[85070591730234615865843651857942052864, 127605887595351923798765477786913079296]"
+        );
+        let mut seen = Vec::new();
+        py.for_in("v", wide, |py| {
+            seen.push(py.int_value(name("v"))?);
+            Ok(Flow::Continue)
+        })?;
+        assert_eq!(seen, [1 << 126, (1 << 126) + (1 << 125)]);
+        assert_eq!(
+            py.repr_of(name("list").call([range(10, 0, -3)]))?,
+            "[10, 7, 4, 1]"
+        );
+        assert_eq!(py.repr_of(name("len").call([range(10, 0, -3)]))?, "4");
+        assert_eq!(
+            py.repr_of(name("list").call([range(i128::MIN, i128::MIN + 5, 2)]))?,
+            "[-170141183460469231731687303715884105728, \
+             -170141183460469231731687303715884105726, \
+             -170141183460469231731687303715884105724]"
+        );
+        Ok(())
     }
 }

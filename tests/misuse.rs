@@ -70,6 +70,16 @@ const CASES: &[Case] = &[
         |e| matches!(e, Error::NotModeled(m) if m.contains("range")),
     ),
     (
+        "len() of a range beyond Py_ssize_t",
+        |py| {
+            py.assign(
+                "x",
+                name("len").call([name("range").call([int(-(1 << 126)), int(1 << 126)])]),
+            )
+        },
+        |e| matches!(e, Error::NotModeled(m) if m.starts_with("OverflowError")),
+    ),
+    (
         "bad generation",
         |py| py.gc_collect(3).map(|_| ()),
         |e| matches!(e, Error::Value(_)),
