@@ -495,7 +495,10 @@ impl Heap {
     fn binary_add(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
         let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
         match (ka, kb) {
-            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x.get() + y.get())),
+            (Kind::Int(x), Kind::Int(y)) => {
+                let v = x.get().checked_add(y.get()).ok_or_else(int_too_big)?;
+                Ok(self.new_int(v))
+            }
             (Kind::Float(x), Kind::Float(y)) => Ok(self.new_float(x + y)),
             (Kind::Str { value: x, .. }, Kind::Str { value: y, .. }) => {
                 // unicode_concat returns an operand unchanged when the other is empty.
@@ -535,7 +538,10 @@ impl Heap {
     fn binary_mul(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
         let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
         match (ka, kb) {
-            (Kind::Int(x), Kind::Int(y)) => Ok(self.new_int(x.get() * y.get())),
+            (Kind::Int(x), Kind::Int(y)) => {
+                let v = x.get().checked_mul(y.get()).ok_or_else(int_too_big)?;
+                Ok(self.new_int(v))
+            }
             (Kind::Str { value, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::Str { value, .. }) => {
                 let n = n.get();
                 // unicode_repeat returns an exact str unchanged for n == 1.
@@ -655,6 +661,11 @@ impl Heap {
             _ => None,
         }
     }
+}
+
+/// An int result the model's 128-bit ints cannot hold (CPython's are unbounded).
+fn int_too_big() -> Error {
+    Error::NotModeled("an int beyond the model's 128 bits".into())
 }
 
 /// The most items (or bytes) one repetition, or one range made into a sequence, may make in

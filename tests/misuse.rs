@@ -13,6 +13,7 @@ fn heap() -> Heap {
     py.class(Class::new("Plain")).unwrap();
     py.assign("p", name("Point").call([])).unwrap();
     py.assign("l", list([int(1), int(2)])).unwrap();
+    py.assign("big", int(1 << 100)).unwrap();
     py
 }
 
@@ -78,6 +79,11 @@ const CASES: &[Case] = &[
             )
         },
         |e| matches!(e, Error::NotModeled(m) if m.starts_with("OverflowError")),
+    ),
+    (
+        "an int beyond 128 bits",
+        |py| py.assign("x", mul(name("big"), name("big"))),
+        |e| matches!(e, Error::NotModeled(m) if m.contains("128 bits")),
     ),
     (
         "bad generation",
