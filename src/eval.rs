@@ -425,11 +425,7 @@ impl Heap {
                 let (a, _, st) = **r;
                 // Made into a list or tuple all at once: the model's cap applies.
                 let n = self.len_of(it)?;
-                if n > MAX_REPEAT {
-                    return Err(Error::NotModeled(format!(
-                        "a sequence of {n} items from a range (the model stops at {MAX_REPEAT})"
-                    )));
-                }
+                within_model(n)?;
                 // Each value is within the bounds; wrapping arithmetic computes it even where
                 // `k * st` alone would leave i128.
                 let out = (0..n as i128)
@@ -510,9 +506,11 @@ impl Heap {
                     self.incref(a);
                     return Ok(a);
                 }
+                within_model(x.len() + y.len())?;
                 Ok(self.new_str_runtime(&format!("{x}{y}")))
             }
             (Kind::List { items: x, .. }, Kind::List { items: y, .. }) => {
+                within_model(x.len() + y.len())?;
                 let all: Vec<ObjId> = x.iter().chain(y.iter()).copied().collect();
                 for i in &all {
                     self.incref(*i);
@@ -520,6 +518,7 @@ impl Heap {
                 Ok(self.new_list_exact(all))
             }
             (Kind::Tuple(x), Kind::Tuple(y)) => {
+                within_model(x.len() + y.len())?;
                 let all: Vec<ObjId> = x.iter().chain(y.iter()).copied().collect();
                 for i in &all {
                     self.incref(*i);
@@ -668,10 +667,20 @@ fn int_too_big() -> Error {
     Error::NotModeled("an int beyond the model's 128 bits".into())
 }
 
-/// The most items (or bytes) one repetition, or one range made into a sequence, may make in
-/// the model: far more than any chapter uses, and small enough that the model's own memory
-/// is never the limit.
+/// The most items (or bytes) one sequence made at run time (a repetition, a concatenation,
+/// a range made into a list) may have in the model: far more than any chapter uses, and
+/// small enough that the model's own memory is never the limit.
 const MAX_REPEAT: usize = 1 << 28;
+
+/// A new sequence of `len` items or bytes is within [`MAX_REPEAT`], or not modeled.
+fn within_model(len: usize) -> Result<()> {
+    if len > MAX_REPEAT {
+        return Err(Error::NotModeled(format!(
+            "a sequence of {len} items or bytes (the model stops at {MAX_REPEAT})"
+        )));
+    }
+    Ok(())
+}
 
 /// How many times `seq * n` repeats a sequence of `len` items, as `sequence_repeat` and
 /// `list_repeat` check it: a count that does not fit a `Py_ssize_t` is an OverflowError,
@@ -685,12 +694,39 @@ fn repeat_count(len: usize, n: i128) -> Result<usize> {
     };
     let n = n.max(0) as usize;
     match len.checked_mul(n) {
-        Some(total) if total <= MAX_REPEAT => Ok(n),
-        Some(total) if total <= isize::MAX as usize => Err(Error::NotModeled(format!(
-            "a repetition of {total} items or bytes (the model stops at {MAX_REPEAT})"
-        ))),
+        Some(total) if total <= isize::MAX as usize => within_model(total).map(|()| n),
         _ => Err(Error::NotModeled(
             "MemoryError (repetition too long)".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_made_at_run_time_stop_at_the_models_cap() {
+        assert!(within_model(MAX_REPEAT).is_ok());
+        assert!(matches!(
+            within_model(MAX_REPEAT + 1),
+            Err(Error::NotModeled(_))
+        ));
+        // 'ab' * n: negative counts are 0, the cap counts bytes, and a count or a result
+        // beyond Py_ssize_t is refused before anything is multiplied out.
+        assert_eq!(repeat_count(2, -7).ok(), Some(0));
+        assert_eq!(
+            repeat_count(2, (MAX_REPEAT / 2) as i128).ok(),
+            Some(MAX_REPEAT / 2)
+        );
+        assert!(repeat_count(2, (MAX_REPEAT / 2 + 1) as i128).is_err());
+        assert!(repeat_count(3, isize::MAX as i128).is_err());
+        assert!(
+            matches!(repeat_count(1, 1 << 64), Err(Error::NotModeled(m)) if m.starts_with("OverflowError"))
+        );
+        assert_eq!(
+            repeat_count(0, isize::MAX as i128).ok(),
+            Some(isize::MAX as usize)
+        );
     }
 }
