@@ -871,11 +871,15 @@ impl Heap {
 impl Objects {
     /// Whether an instance's inline values are already in its class's key order (the
     /// usual case: it set its attributes in the order the first instance did).
+    #[inline]
     pub(crate) fn inline_in_key_order(&self, class: ObjId, vals: &[(Rc<str>, ObjId)]) -> bool {
-        if vals.len() < 2 {
-            // No order to compare: the class need not be read.
-            return true;
-        }
+        // No order to compare with one value: the class need not be read. Inline, since
+        // every traversal of an instance asks.
+        vals.len() < 2 || self.inline_in_class_order(class, vals)
+    }
+
+    /// [`Objects::inline_in_key_order`] for two values or more: compare with the class's keys.
+    fn inline_in_class_order(&self, class: ObjId, vals: &[(Rc<str>, ObjId)]) -> bool {
         match &self.obj(class).kind {
             Kind::Type(c) => match c.cached_keys.as_ref() {
                 Some(keys) => {
@@ -897,6 +901,7 @@ impl Objects {
     /// or frees them (`_PyObject_FreeInstanceAttributes`): the order of the class's shared
     /// keys, that is, the order in which any instance first set each name, not the order this
     /// instance set them (which only its `__dict__` follows). Appended to `out`.
+    #[inline]
     pub(crate) fn inline_values_in_key_order_into(
         &self,
         class: ObjId,
