@@ -489,73 +489,49 @@ impl Heap {
 
     /// `a + b` at run time: a new object (strings made this way are never interned).
     fn binary_add(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
-        let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
-        match (ka, kb) {
+        // What to make, read from the operands in place (no copy of a list to concatenate).
+        let made = match (&self.obj(a).kind, &self.obj(b).kind) {
             (Kind::Int(x), Kind::Int(y)) => {
-                let v = x.get().checked_add(y.get()).ok_or_else(int_too_big)?;
-                Ok(self.new_int(v))
+                Made::Int(x.get().checked_add(y.get()).ok_or_else(int_too_big)?)
             }
-            (Kind::Float(x), Kind::Float(y)) => Ok(self.new_float(x + y)),
+            (Kind::Float(x), Kind::Float(y)) => Made::Float(x + y),
+            // unicode_concat returns an operand unchanged when the other is empty.
+            (Kind::Str { value: x, .. }, Kind::Str { .. }) if x.is_empty() => Made::Same(b),
+            (Kind::Str { .. }, Kind::Str { value: y, .. }) if y.is_empty() => Made::Same(a),
             (Kind::Str { value: x, .. }, Kind::Str { value: y, .. }) => {
-                // unicode_concat returns an operand unchanged when the other is empty.
-                if x.is_empty() {
-                    self.incref(b);
-                    return Ok(b);
-                }
-                if y.is_empty() {
-                    self.incref(a);
-                    return Ok(a);
-                }
                 within_model(x.len() + y.len())?;
-                Ok(self.new_str_runtime(&format!("{x}{y}")))
+                Made::Str(format!("{x}{y}"))
             }
             (Kind::List { items: x, .. }, Kind::List { items: y, .. }) => {
                 within_model(x.len() + y.len())?;
-                let all: Vec<ObjId> = x.iter().chain(y.iter()).copied().collect();
-                for i in &all {
-                    self.incref(*i);
-                }
-                Ok(self.new_list_exact(all))
+                Made::List(x.iter().chain(y.iter()).copied().collect())
             }
             (Kind::Tuple(x), Kind::Tuple(y)) => {
                 within_model(x.len() + y.len())?;
-                let all: Vec<ObjId> = x.iter().chain(y.iter()).copied().collect();
-                for i in &all {
-                    self.incref(*i);
-                }
-                Ok(self.new_tuple_from(all))
+                Made::Tuple(x.iter().chain(y.iter()).copied().collect())
             }
-            _ => Err(Error::Type(format!(
-                "unsupported operand type(s) for +: '{}' and '{}'",
-                self.type_name(a)?,
-                self.type_name(b)?
-            ))),
-        }
+            _ => {
+                return Err(Error::Type(format!(
+                    "unsupported operand type(s) for +: '{}' and '{}'",
+                    self.type_name(a)?,
+                    self.type_name(b)?
+                )))
+            }
+        };
+        Ok(self.make(made))
     }
 
     /// `a * b` at run time.
     fn binary_mul(&mut self, a: ObjId, b: ObjId) -> Result<ObjId> {
-        let (ka, kb) = (self.obj(a).kind.clone(), self.obj(b).kind.clone());
-        match (ka, kb) {
+        let made = match (&self.obj(a).kind, &self.obj(b).kind) {
             (Kind::Int(x), Kind::Int(y)) => {
-                let v = x.get().checked_mul(y.get()).ok_or_else(int_too_big)?;
-                Ok(self.new_int(v))
+                Made::Int(x.get().checked_mul(y.get()).ok_or_else(int_too_big)?)
             }
+            // unicode_repeat returns an exact str unchanged for n == 1.
+            (Kind::Str { .. }, Kind::Int(n)) if n.get() == 1 => Made::Same(a),
+            (Kind::Int(n), Kind::Str { .. }) if n.get() == 1 => Made::Same(b),
             (Kind::Str { value, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::Str { value, .. }) => {
-                let n = n.get();
-                // unicode_repeat returns an exact str unchanged for n == 1.
-                if n == 1 {
-                    let s = if matches!(self.obj(a).kind, Kind::Str { .. }) {
-                        a
-                    } else {
-                        b
-                    };
-                    self.incref(s);
-                    return Ok(s);
-                }
-                let n = repeat_count(value.len(), n)?;
-                let t = value.repeat(n);
-                Ok(self.new_str_runtime(&t))
+                Made::Str(value.repeat(repeat_count(value.len(), n.get())?))
             }
             (Kind::List { items, .. }, Kind::Int(n)) | (Kind::Int(n), Kind::List { items, .. }) => {
                 let n = repeat_count(items.len(), n.get())?;
@@ -563,16 +539,42 @@ impl Heap {
                 for _ in 0..n {
                     all.extend(items.iter().copied());
                 }
-                for i in &all {
+                Made::List(all)
+            }
+            _ => {
+                return Err(Error::Type(format!(
+                    "unsupported operand type(s) for *: '{}' and '{}'",
+                    self.type_name(a)?,
+                    self.type_name(b)?
+                )))
+            }
+        };
+        Ok(self.make(made))
+    }
+
+    /// The result of a binary operation: a new object (a container takes new references
+    /// to its items), or a new reference to an operand returned unchanged.
+    fn make(&mut self, made: Made) -> ObjId {
+        match made {
+            Made::Int(v) => self.new_int(v),
+            Made::Float(v) => self.new_float(v),
+            Made::Str(t) => self.new_str_runtime(&t),
+            Made::List(items) => {
+                for i in &items {
                     self.incref(*i);
                 }
-                Ok(self.new_list_exact(all))
+                self.new_list_exact(items)
             }
-            _ => Err(Error::Type(format!(
-                "unsupported operand type(s) for *: '{}' and '{}'",
-                self.type_name(a)?,
-                self.type_name(b)?
-            ))),
+            Made::Tuple(items) => {
+                for i in &items {
+                    self.incref(*i);
+                }
+                self.new_tuple_from(items)
+            }
+            Made::Same(o) => {
+                self.incref(o);
+                o
+            }
         }
     }
 
@@ -660,6 +662,17 @@ impl Heap {
             _ => None,
         }
     }
+}
+
+/// What a binary operation makes, decided while its operands are borrowed.
+enum Made {
+    Int(i128),
+    Float(f64),
+    Str(String),
+    List(Vec<ObjId>),
+    Tuple(Vec<ObjId>),
+    /// An operand, returned as it is (`s + ''`, `s * 1`).
+    Same(ObjId),
 }
 
 /// An int result the model's 128-bit ints cannot hold (CPython's are unbounded).
