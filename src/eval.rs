@@ -510,13 +510,7 @@ impl Heap {
                 within_model(x.len() + y.len())?;
                 Made::Tuple(x.iter().chain(y.iter()).copied().collect())
             }
-            _ => {
-                return Err(Error::Type(format!(
-                    "unsupported operand type(s) for +: '{}' and '{}'",
-                    self.type_name(a)?,
-                    self.type_name(b)?
-                )))
-            }
+            _ => return Err(self.unsupported("+", a, b)),
         };
         Ok(self.make(made))
     }
@@ -541,15 +535,19 @@ impl Heap {
                 }
                 Made::List(all)
             }
-            _ => {
-                return Err(Error::Type(format!(
-                    "unsupported operand type(s) for *: '{}' and '{}'",
-                    self.type_name(a)?,
-                    self.type_name(b)?
-                )))
-            }
+            _ => return Err(self.unsupported("*", a, b)),
         };
         Ok(self.make(made))
+    }
+
+    /// `TypeError: unsupported operand type(s)` for a binary operation.
+    fn unsupported(&self, op: &str, a: ObjId, b: ObjId) -> Error {
+        let ty = |o| self.type_name(o).unwrap_or_default();
+        Error::Type(format!(
+            "unsupported operand type(s) for {op}: '{}' and '{}'",
+            ty(a),
+            ty(b)
+        ))
     }
 
     /// The result of a binary operation: a new object (a container takes new references
