@@ -553,22 +553,17 @@ impl Heap {
     /// The result of a binary operation: a new object (a container takes new references
     /// to its items), or a new reference to an operand returned unchanged.
     fn make(&mut self, made: Made) -> ObjId {
+        if let Made::List(items) | Made::Tuple(items) = &made {
+            for &i in items {
+                self.incref(i);
+            }
+        }
         match made {
             Made::Int(v) => self.new_int(v),
             Made::Float(v) => self.new_float(v),
             Made::Str(t) => self.new_str_runtime(&t),
-            Made::List(items) => {
-                for i in &items {
-                    self.incref(*i);
-                }
-                self.new_list_exact(items)
-            }
-            Made::Tuple(items) => {
-                for i in &items {
-                    self.incref(*i);
-                }
-                self.new_tuple_from(items)
-            }
+            Made::List(items) => self.new_list_exact(items),
+            Made::Tuple(items) => self.new_tuple_from(items),
             Made::Same(o) => {
                 self.incref(o);
                 o
@@ -681,13 +676,13 @@ fn int_too_big() -> Error {
 /// The most items (or bytes) one sequence made at run time (a repetition, a concatenation,
 /// a range made into a list) may have in the model: far more than any chapter uses, and
 /// small enough that the model's own memory is never the limit.
-const MAX_REPEAT: usize = 1 << 28;
+const MAX_SEQUENCE: usize = 1 << 28;
 
-/// A new sequence of `len` items or bytes is within [`MAX_REPEAT`], or not modeled.
+/// A new sequence of `len` items or bytes is within [`MAX_SEQUENCE`], or not modeled.
 fn within_model(len: usize) -> Result<()> {
-    if len > MAX_REPEAT {
+    if len > MAX_SEQUENCE {
         return Err(Error::NotModeled(format!(
-            "a sequence of {len} items or bytes (the model stops at {MAX_REPEAT})"
+            "a sequence of {len} items or bytes (the model stops at {MAX_SEQUENCE})"
         )));
     }
     Ok(())
@@ -696,7 +691,7 @@ fn within_model(len: usize) -> Result<()> {
 /// How many times `seq * n` repeats a sequence of `len` items, as `sequence_repeat` and
 /// `list_repeat` check it: a count that does not fit a `Py_ssize_t` is an OverflowError,
 /// a result that would not fit one a MemoryError; a negative count is 0. A result beyond
-/// [`MAX_REPEAT`] is not modeled (CPython would try to allocate it).
+/// [`MAX_SEQUENCE`] is not modeled (CPython would try to allocate it).
 fn repeat_count(len: usize, n: i128) -> Result<usize> {
     let Ok(n) = isize::try_from(n) else {
         return Err(Error::NotModeled(
@@ -718,19 +713,19 @@ mod tests {
 
     #[test]
     fn sequences_made_at_run_time_stop_at_the_models_cap() {
-        assert!(within_model(MAX_REPEAT).is_ok());
+        assert!(within_model(MAX_SEQUENCE).is_ok());
         assert!(matches!(
-            within_model(MAX_REPEAT + 1),
+            within_model(MAX_SEQUENCE + 1),
             Err(Error::NotModeled(_))
         ));
         // 'ab' * n: negative counts are 0, the cap counts bytes, and a count or a result
         // beyond Py_ssize_t is refused before anything is multiplied out.
         assert_eq!(repeat_count(2, -7).ok(), Some(0));
         assert_eq!(
-            repeat_count(2, (MAX_REPEAT / 2) as i128).ok(),
-            Some(MAX_REPEAT / 2)
+            repeat_count(2, (MAX_SEQUENCE / 2) as i128).ok(),
+            Some(MAX_SEQUENCE / 2)
         );
-        assert!(repeat_count(2, (MAX_REPEAT / 2 + 1) as i128).is_err());
+        assert!(repeat_count(2, (MAX_SEQUENCE / 2 + 1) as i128).is_err());
         assert!(repeat_count(3, isize::MAX as i128).is_err());
         assert!(
             matches!(repeat_count(1, 1 << 64), Err(Error::NotModeled(m)) if m.starts_with("OverflowError"))

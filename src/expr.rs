@@ -368,6 +368,10 @@ impl Expr {
     /// of constants within the AST optimizer's limits ([`MAX_STR_SIZE`],
     /// [`MAX_COLLECTION_SIZE`], [`MAX_TOTAL_ITEMS`], [`MAX_INT_SIZE`]).
     pub fn as_const(&self) -> Option<Const> {
+        // The kinds listed in may_fold are the only ones below: one list decides both.
+        if !self.may_fold() {
+            return None;
+        }
         match self {
             Expr::None => Some(Const::None),
             Expr::Bool(b) => Some(Const::Bool(*b)),
