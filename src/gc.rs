@@ -657,7 +657,9 @@ impl Heap {
             Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
                 release.extend(locals.drain(..).map(|(_, v)| v))
             }
-            Kind::WeakRef { target, callback } => {
+            Kind::WeakRef {
+                target, callback, ..
+            } => {
                 weak_target = target.take();
                 if let Some(cb) = callback.take() {
                     release.push(cb);
@@ -665,10 +667,8 @@ impl Heap {
             }
             _ => {}
         }
-        if let Some(t) = weak_target {
-            if let Ok(o) = self.get_mut(t) {
-                o.weakrefs.retain(|w| *w != id);
-            }
+        if let Some(t) = weak_target.filter(|t| self.is_alive(*t)) {
+            self.objs.unlink_weakref(t, id);
         }
         self.free_buffer(buffer);
         for r in release {
@@ -877,7 +877,7 @@ impl Heap {
                 i = next;
                 continue;
             }
-            while let Some(&wr) = self.obj(id).weakrefs.first() {
+            while let Some(wr) = self.obj(id).weaklist {
                 self.detach_weakref(wr, id);
                 let has_cb = matches!(
                     self.obj(wr).kind,

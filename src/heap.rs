@@ -20,7 +20,6 @@ use crate::object::{
 use crate::obmalloc::Obmalloc;
 use crate::sizes;
 use crate::tracemalloc::Tracer;
-use thin_vec::ThinVec;
 
 /// Where the interpreter's statically allocated objects live (small ints, `None`, ...):
 /// they are not from the allocator and are never freed.
@@ -240,16 +239,16 @@ impl Objects {
             Kind::Frame { locals, .. } | Kind::Generator { locals, .. } => {
                 release.extend(locals.drain(..).map(|(_, v)| v))
             }
-            Kind::WeakRef { target, callback } => {
+            Kind::WeakRef {
+                target, callback, ..
+            } => {
                 let target = target.take();
                 if let Some(cb) = callback.take() {
                     release.push(cb);
                 }
                 // Detach from the referent's list (weakref_dealloc → clear_weakref).
                 if let Some(t) = target.filter(|&t| names_live(heads, t)) {
-                    if let Some(referent) = self.0[t.index as usize].as_mut() {
-                        referent.weakrefs.retain(|w| *w != id);
-                    }
+                    self.unlink_weakref(t, id);
                 }
             }
             Kind::GetSet { owner, .. } => release.push(*owner),
@@ -290,7 +289,7 @@ impl Heap {
     pub fn with_allocator(alloc: Obmalloc) -> Heap {
         let placeholder = ObjId {
             index: u32::MAX,
-            generation: 0,
+            generation: std::num::NonZeroU32::MIN,
         };
         let mut h = Heap {
             heads: Vec::new(),
@@ -388,7 +387,7 @@ impl Heap {
             addr,
             tag,
             kind,
-            weakrefs: ThinVec::new(),
+            weaklist: None,
             is_static: true,
             mem: MemSource::Static,
             request: 0,
@@ -432,7 +431,7 @@ impl Heap {
             self.objs.0.push(Some(obj));
             ObjId {
                 index,
-                generation: 0,
+                generation: std::num::NonZeroU32::MIN,
             }
         }
     }
@@ -476,15 +475,6 @@ impl Heap {
         }
         self.objs.0[id.index as usize]
             .as_ref()
-            .ok_or_else(|| Self::freed(id))
-    }
-
-    pub(crate) fn get_mut(&mut self, id: ObjId) -> Result<&mut Object> {
-        if !self.live_slot(id) {
-            return Err(Self::freed(id));
-        }
-        self.objs.0[id.index as usize]
-            .as_mut()
             .ok_or_else(|| Self::freed(id))
     }
 
@@ -674,7 +664,7 @@ impl Heap {
             addr: block + pre,
             tag,
             kind,
-            weakrefs: ThinVec::new(),
+            weaklist: None,
             is_static: false,
             mem,
             request: u32::try_from(request).expect("an object's own block is under 4 GiB"),
@@ -803,7 +793,11 @@ impl Heap {
         self.objs.0[id.index as usize] = None;
         let h = &mut self.heads[id.index as usize];
         h.flags = 0;
-        h.generation = h.generation.wrapping_add(1);
+        // Wraps past u32::MAX to 1: zero is the `None` of an `Option<ObjId>`.
+        h.generation = h
+            .generation
+            .checked_add(1)
+            .unwrap_or(std::num::NonZeroU32::MIN);
         self.free_slots.push(id.index);
         if self.freelists.push(tag, request, block) {
             // Kept for reuse: the memory is untouched, the gen-0 count is not decremented,
@@ -959,7 +953,7 @@ impl Heap {
             // `__del__` may have made weak references to it.
             flags = self.head(id.index).flags;
         }
-        if flags & Header::MAYBE_WEAKREFS != 0 && !self.obj(id).weakrefs.is_empty() {
+        if flags & Header::MAYBE_WEAKREFS != 0 && self.obj(id).weaklist.is_some() {
             self.clear_weakrefs_on_dealloc(id);
             // A callback can resurrect the object through another route only via a strong
             // reference it already had: the count is still zero here.

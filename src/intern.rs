@@ -31,7 +31,6 @@ use crate::error::{Error, Result};
 use crate::expr::{Callee, Const, Expr};
 use crate::heap::Heap;
 use crate::object::{Kind, MemSource, ObjId, Object, TypeTag};
-use thin_vec::ThinVec;
 
 /// The one-character strings that 3.11 has already interned when a program starts, as
 /// objects of their own rather than the latin-1 singletons.
@@ -67,7 +66,7 @@ pub struct Interned {
     /// references are not counted (3.11's interned strings are mortal): a string leaves
     /// the dict when its last real reference goes.
     strings: HashMap<Rc<str>, ObjId>,
-    consts: HashMap<(u32, u32), UnitConsts>,
+    consts: HashMap<ObjId, UnitConsts>,
     /// The text of the names bound as function locals, one shared `Rc<str>` each (the
     /// Rust side of `co_varnames`; no objects): a frame's new local clones its name from
     /// here instead of allocating it again on every call.
@@ -77,16 +76,13 @@ pub struct Interned {
 impl Interned {
     pub(crate) fn const_lookup(&self, code: ObjId, c: &Const) -> Option<ObjId> {
         self.consts
-            .get(&(code.index, code.generation))
+            .get(&code)
             .and_then(|m| m.by_key.get(c))
             .copied()
     }
 
     pub(crate) fn const_insert(&mut self, code: ObjId, c: Const, v: ObjId) {
-        let unit = self
-            .consts
-            .entry((code.index, code.generation))
-            .or_default();
+        let unit = self.consts.entry(code).or_default();
         unit.by_key.insert(c, v);
         unit.order.push(v);
     }
@@ -102,7 +98,7 @@ impl Interned {
     }
 
     pub(crate) fn drop_unit(&mut self, code: ObjId) {
-        self.consts.remove(&(code.index, code.generation));
+        self.consts.remove(&code);
     }
 
     pub(crate) fn forget(&mut self, text: &str, id: ObjId) {
@@ -320,7 +316,7 @@ impl Heap {
                 value: Rc::from(text),
                 interned,
             },
-            weakrefs: ThinVec::new(),
+            weaklist: None,
             is_static: true,
             mem: MemSource::Static,
             request: 0,
@@ -422,11 +418,10 @@ impl Heap {
     /// Intern a name of the running unit and keep it there (`co_names`).
     fn compile_name(&mut self, n: &str) -> Result<()> {
         let code = self.current_code();
-        let key = (code.index, code.generation);
         if self
             .interned
             .consts
-            .get(&key)
+            .get(&code)
             .is_some_and(|u| u.names.contains_key(n))
         {
             return Ok(());
@@ -438,7 +433,7 @@ impl Heap {
         }
         self.interned
             .consts
-            .entry(key)
+            .entry(code)
             .or_default()
             .names
             .insert(Rc::from(n), v);
@@ -452,7 +447,7 @@ impl Heap {
         let code = self.current_code();
         self.interned
             .consts
-            .get(&(code.index, code.generation))
+            .get(&code)
             .map(|u| u.order.clone())
             .unwrap_or_default()
     }

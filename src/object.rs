@@ -7,6 +7,7 @@
 
 use smallvec::SmallVec;
 use std::cell::RefCell;
+use std::num::NonZeroU32;
 use std::rc::Rc;
 use thin_vec::ThinVec;
 
@@ -15,10 +16,12 @@ use crate::layout::{DictShape, SetShape, SharedKeys};
 use crate::names::Body;
 
 /// A handle to a heap object: an index into the object table and the slot's generation.
+/// The generation is never zero, so an `Option<ObjId>` (a slot, a weakref's referent, a
+/// list link) takes no more room than the handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjId {
     pub(crate) index: u32,
-    pub(crate) generation: u32,
+    pub(crate) generation: NonZeroU32,
 }
 
 /// Up to four references inline: most tuples, frames and instances hold few.
@@ -384,6 +387,10 @@ pub enum Kind {
         target: Option<ObjId>,
         /// The callback, owned by the weakref.
         callback: Option<ObjId>,
+        /// `wr_prev`: the weakref before it in its referent's list.
+        prev: Option<ObjId>,
+        /// `wr_next`: the weakref after it in its referent's list.
+        next: Option<ObjId>,
     },
     /// A class's `__dict__`/`__weakref__` getset descriptor; it references its class.
     GetSet {
@@ -493,7 +500,7 @@ impl std::fmt::Debug for FunctionInfo {
 /// and CPython's `PyGC_Head` (with the flags gc.c keeps in it). They live in a dense array
 /// beside the object table, 32 bytes per object, so that the collector's passes stream
 /// through them and read an object's value only when they traverse it.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Header {
     /// `ob_refcnt`.
     pub refcnt: i64,
@@ -504,12 +511,26 @@ pub(crate) struct Header {
     /// See `prev`.
     pub next: u32,
     /// The table slot's generation: a handle with another generation is stale.
-    pub generation: u32,
+    pub generation: NonZeroU32,
     /// [`Header::LIVE`], [`Header::TRACKED`], ...
     pub flags: u16,
     /// The object's type, so whole-list passes that look for tuples or dicts need not
     /// read the objects.
     pub tag: TypeTag,
+}
+
+impl Default for Header {
+    fn default() -> Self {
+        Header {
+            refcnt: 0,
+            gc_refs: 0,
+            prev: 0,
+            next: 0,
+            generation: NonZeroU32::MIN,
+            flags: 0,
+            tag: TypeTag::default(),
+        }
+    }
 }
 
 impl Header {
@@ -558,9 +579,10 @@ pub struct Object {
     pub tag: TypeTag,
     /// The value.
     pub kind: Kind,
-    /// Weak references to this object, newest-with-callback first as CPython orders them.
-    /// A `ThinVec` (one word, no allocation while empty): almost no object has any.
-    pub weakrefs: ThinVec<ObjId>,
+    /// `tp_weaklist`: the first weak reference to this object. The list runs through the
+    /// weakrefs themselves (their `prev`/`next`), so an object pays one word for it and
+    /// making or clearing a weakref allocates nothing beyond the weakref.
+    pub weaklist: Option<ObjId>,
     /// Statically allocated (small ints, singletons): never freed, not from the allocator.
     pub is_static: bool,
     /// Where the object's memory came from.
