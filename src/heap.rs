@@ -1067,6 +1067,30 @@ impl Heap {
 #[cfg(test)]
 mod tests {
     use crate::prelude::*;
+    use std::num::NonZeroU32;
+
+    /// A table slot's generation wraps from `u32::MAX` to 1, never to 0 (the `None` of an
+    /// `Option<ObjId>`), and a handle from before the wrap stays stale.
+    #[test]
+    fn a_slots_generation_wraps_past_zero() -> Result<()> {
+        let mut py = Heap::new();
+        let first = py.eval_owned(list([]))?;
+        py.release(first)?;
+        let slot = first.index as usize;
+        py.heads[slot].generation = NonZeroU32::MAX;
+        let old = py.eval_owned(list([]))?;
+        assert_eq!((old.index, old.generation), (first.index, NonZeroU32::MAX));
+        py.release(old)?;
+        assert_eq!(py.heads[slot].generation, NonZeroU32::MIN);
+        let new = py.eval_owned(list([]))?;
+        assert_eq!((new.index, new.generation), (first.index, NonZeroU32::MIN));
+        assert!(py.is_alive(new));
+        // (`first` had generation 1 too: after 2^32 - 1 reuses of a slot a handle that old
+        // names the slot's object again, as with any wrapping generation.)
+        assert!(!py.is_alive(old));
+        assert!(matches!(py.get(old), Err(Error::Freed { .. })));
+        py.release(new)
+    }
 
     /// A `__del__` that runs in the middle of a cascade and frees other containers starts
     /// a deallocation of its own on the same release stacks: it must finish, in C's order,
