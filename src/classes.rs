@@ -60,6 +60,30 @@ impl Class {
     }
 }
 
+/// Where `__init__` sits in a class's `__dict__`, remembered so that making an instance
+/// need not compare the text of every key with `"__init__"` (3.11 caches type lookups
+/// under a version tag for the same reason). The model's `P.__dict__` is the dict itself,
+/// so it can change without the class knowing: the memo keeps the dict's keys as they were
+/// and holds only while they are the same. Handles carry a generation, so equal handles in
+/// the same order are the same key objects, and the same answer.
+#[derive(Debug, Clone, Default)]
+pub struct InitMemo {
+    /// The dict's keys when `__init__` was looked for.
+    keys: Vec<ObjId>,
+    /// `__init__`'s position among them, if there.
+    at: Option<usize>,
+}
+
+impl InitMemo {
+    /// `__init__`'s position in `entries` (`Some(None)`: not there), if the memo holds for
+    /// them.
+    fn lookup(&self, entries: &[(ObjId, ObjId)]) -> Option<Option<usize>> {
+        let same = self.keys.len() == entries.len()
+            && self.keys.iter().zip(entries).all(|(a, (k, _))| a == k);
+        same.then_some(self.at)
+    }
+}
+
 impl Heap {
     /// `def name(params): body` at the current scope.
     pub fn def(&mut self, name: &str, params: &[&str], body: Body) -> Result<ObjId> {
@@ -172,6 +196,7 @@ impl Heap {
                 has_del,
                 cached_keys: cached_keys.clone(),
                 cached_keys_addr: 0,
+                init: InitMemo::default(),
             })),
         );
         self.incref(bases);
@@ -286,7 +311,7 @@ impl Heap {
             }
         }
         self.gc_track(inst);
-        let init = self.class_lookup(cls, "__init__");
+        let init = self.init_of(cls);
         match init {
             Some(f) => {
                 self.incref(f);
@@ -321,6 +346,31 @@ impl Heap {
                 Ok(inst)
             }
         }
+    }
+
+    /// `__init__` in a class's `__dict__` (no reference taken): what
+    /// `class_lookup(cls, "__init__")` finds, answered from the class's [`InitMemo`] while
+    /// the dict's keys are the ones it saw.
+    fn init_of(&mut self, cls: ObjId) -> Option<ObjId> {
+        let Kind::Type(c) = &self.obj(cls).kind else {
+            return None;
+        };
+        let dict = c.dict;
+        let Kind::Dict { entries, .. } = &self.obj(dict).kind else {
+            return None;
+        };
+        if let Some(at) = c.init.lookup(entries) {
+            return at.map(|i| entries[i].1);
+        }
+        let keys = entries.iter().map(|(k, _)| *k).collect();
+        let at = entries.iter().position(
+            |(k, _)| matches!(&self.obj(*k).kind, Kind::Str { value, .. } if &**value == "__init__"),
+        );
+        let found = at.map(|i| entries[i].1);
+        if let Kind::Type(c) = &mut self.obj_mut(cls).kind {
+            c.init = InitMemo { keys, at };
+        }
+        found
     }
 
     pub(crate) fn class_name(&self, cls: ObjId) -> String {
@@ -930,5 +980,75 @@ impl Objects {
             .collect();
         ordered.sort_by_key(|(i, _)| *i);
         out.extend(ordered.into_iter().map(|(_, v)| v));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{int, name, s};
+    use crate::names::body;
+
+    /// `P.x` of the instance bound to `p`, as an int (`None` if it has no `x`).
+    fn x_of(h: &mut Heap) -> Option<i128> {
+        let v = h.eval_owned(name("p").attr("x")).ok()?;
+        let x = h.int_of(v).ok();
+        h.release(v).unwrap();
+        x
+    }
+
+    #[test]
+    fn init_set_after_instances_were_made_runs() {
+        let mut h = Heap::new();
+        h.class(Class::new("P")).unwrap();
+        h.def(
+            "init",
+            &["self"],
+            body(|h| h.assign_attr(name("self"), "x", int(1))),
+        )
+        .unwrap();
+        // Made once without __init__: the class remembers there is none.
+        h.assign("p", name("P").call([])).unwrap();
+        assert_eq!(x_of(&mut h), None);
+        // `P.__init__ = init`: the next instance runs it.
+        h.assign_attr(name("P"), "__init__", name("init")).unwrap();
+        h.assign("p", name("P").call([])).unwrap();
+        assert_eq!(x_of(&mut h), Some(1));
+        // Replaced in place (same key): the new function runs.
+        h.def(
+            "init2",
+            &["self"],
+            body(|h| h.assign_attr(name("self"), "x", int(2))),
+        )
+        .unwrap();
+        h.assign_attr(name("P"), "__init__", name("init2")).unwrap();
+        h.assign("p", name("P").call([])).unwrap();
+        assert_eq!(x_of(&mut h), Some(2));
+        // `del P.__init__`: back to object's, which takes no arguments.
+        h.del_attr(name("P"), "__init__").unwrap();
+        let err = h.assign("p", name("P").call([int(5)])).unwrap_err();
+        assert_eq!(err.to_string(), "TypeError: P() takes no arguments");
+    }
+
+    #[test]
+    fn init_put_in_the_class_dict_directly_runs() {
+        let mut h = Heap::new();
+        h.class(Class::new("P")).unwrap();
+        h.def(
+            "init",
+            &["self"],
+            body(|h| h.assign_attr(name("self"), "x", int(3))),
+        )
+        .unwrap();
+        h.assign("p", name("P").call([])).unwrap();
+        // The model's P.__dict__ is the class dict itself: the class is not told.
+        h.assign_item(name("P").attr("__dict__"), s("__init__"), name("init"))
+            .unwrap();
+        h.assign("p", name("P").call([])).unwrap();
+        assert_eq!(x_of(&mut h), Some(3));
+        h.exec(name("P").attr("__dict__").method("clear", []))
+            .unwrap();
+        h.assign("p", name("P").call([])).unwrap();
+        assert_eq!(x_of(&mut h), None);
     }
 }

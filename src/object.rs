@@ -211,6 +211,8 @@ pub struct ClassInfo {
     pub cached_keys: Option<SharedKeysRef>,
     /// Address of the cached keys object (a 64-slot unicode keys table; 0 if none).
     pub cached_keys_addr: u64,
+    /// Where `__init__` was last found in `dict` (see [`crate::classes::InitMemo`]).
+    pub init: crate::classes::InitMemo,
 }
 
 impl ClassInfo {
