@@ -64,6 +64,8 @@ pub struct Heap {
     pub(crate) statics: Statics,
     pub(crate) interned: Interned,
     pub(crate) frames: Vec<Frame>,
+    /// Emptied locals vectors of calls that returned, for the next calls (see names.rs).
+    pub(crate) spare_locals: Vec<crate::names::Locals>,
     pub(crate) globals: ObjId,
     pub(crate) module_code: ObjId,
     pub(crate) gc: GcState,
@@ -309,6 +311,7 @@ impl Heap {
             },
             interned: Interned::default(),
             frames: Vec::new(),
+            spare_locals: Vec::new(),
             globals: placeholder,
             module_code: placeholder,
             gc: GcState::default(),

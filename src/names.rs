@@ -6,7 +6,6 @@
 //! Every statement evaluates on the heap's evaluation stack and releases its temporaries when
 //! it ends, even when it fails, so counts observed between statements are CPython's.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
@@ -23,38 +22,11 @@ pub fn body(f: impl Fn(&mut Heap) -> Result<()> + 'static) -> Body {
 }
 
 /// A frame's fast locals: (name, value), each value owning one reference.
-type Locals = Vec<(Rc<str>, Option<ObjId>)>;
+pub(crate) type Locals = Vec<(Rc<str>, Option<ObjId>)>;
 
 /// At most this many emptied locals vectors wait for reuse (enough for recursion a few
 /// calls deep; the rest are freed as before).
 const SPARE_LOCALS_MAX: usize = 16;
-
-thread_local! {
-    /// Emptied locals vectors of frames that returned, kept for the next calls, so that a
-    /// call's locals cost no malloc and free of the Rust allocator each time. They hold
-    /// no names and no objects, only room; that is why they may live outside the heap
-    /// (which has no field for them) and be shared by every heap of the thread.
-    static SPARE_LOCALS: RefCell<Vec<Locals>> = const { RefCell::new(Vec::new()) };
-}
-
-/// An empty locals vector, reused if one is spare.
-fn spare_locals() -> Locals {
-    SPARE_LOCALS
-        .with_borrow_mut(|spare| spare.pop())
-        .unwrap_or_default()
-}
-
-/// Keep an emptied locals vector for a later call (or free it, if enough are kept).
-fn keep_locals(locals: Locals) {
-    debug_assert!(locals.is_empty());
-    if locals.capacity() > 0 {
-        SPARE_LOCALS.with_borrow_mut(|spare| {
-            if spare.len() < SPARE_LOCALS_MAX {
-                spare.push(locals);
-            }
-        });
-    }
-}
 
 /// A running call: 3.11's `_PyInterpreterFrame` (not an object unless asked for).
 #[derive(Debug)]
@@ -321,7 +293,8 @@ impl Heap {
 
     /// Call a function object with arguments whose references are moved into the new frame.
     pub(crate) fn call_function(&mut self, func: ObjId, args: Vec<ObjId>) -> Result<ObjId> {
-        let f = match &self.obj(func).kind {
+        // Borrowing the object table alone leaves the spare locals free to take below.
+        let f = match &self.objs.obj(func).kind {
             Kind::Function(f) => f,
             _ => {
                 for a in args {
@@ -346,7 +319,9 @@ impl Heap {
             return Err(Error::Type(msg));
         }
         // The parameters' names are cloned straight into the locals (no copy of the list).
-        let mut locals = spare_locals();
+        // A spare vector from a call that returned: a call then costs no malloc and free
+        // of the Rust allocator for its locals.
+        let mut locals = self.spare_locals.pop().unwrap_or_default();
         locals.extend(f.params.iter().cloned().zip(args.into_iter().map(Some)));
         let (fname, code, body, is_gen) = (f.name.clone(), f.code, f.body.clone(), f.generator);
         if is_gen {
@@ -400,7 +375,9 @@ impl Heap {
                 self.decref(v);
             }
         }
-        keep_locals(locals);
+        if locals.capacity() > 0 && self.spare_locals.len() < SPARE_LOCALS_MAX {
+            self.spare_locals.push(locals);
+        }
     }
 
     /// `sys._getframe()`: materialize the running frame as an object. Returns a new
