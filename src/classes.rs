@@ -140,6 +140,15 @@ impl Heap {
         self.dict_set(dict, k, v)?;
         self.decref(k);
         self.decref(v);
+        if let Some(names) = &def.slots {
+            // The body's `__slots__ = (...)`: a constant tuple of the names, kept in the
+            // class dict (type_new reads it from there).
+            let t = self.eval_owned(crate::expr::tuple(names.iter().map(|n| crate::expr::s(n))))?;
+            let k = self.intern_str("__slots__");
+            self.dict_set(dict, k, t)?;
+            self.decref(k);
+            self.decref(t);
+        }
         let mut has_del = false;
         for (mname, params, b) in &def.methods {
             let ps: Vec<&str> = params.iter().map(String::as_str).collect();
@@ -1056,6 +1065,51 @@ mod tests {
         h.del_attr(name("P"), "__init__").unwrap();
         h.assign("p", name("P").call([])).unwrap();
         assert_eq!(x_of(&mut h), None);
+    }
+
+    /// The class dict's keys in order, as python3 lists them for the same three classes:
+    /// `['__module__', '__dict__', '__weakref__', '__doc__']`,
+    /// `['__module__', '__slots__', 'other', '__weakref__', '__doc__']` and
+    /// `['__module__', '__init__', '__dict__', '__weakref__', '__doc__']`.
+    #[test]
+    fn class_dicts_hold_what_type_new_leaves_there() {
+        let mut h = Heap::new();
+        let keys = |h: &mut Heap, class: Class| {
+            let cls = h.class(class).unwrap();
+            let Kind::Type(c) = &h.obj(cls).kind else {
+                panic!("not a class")
+            };
+            let Kind::Dict { entries, .. } = &h.obj(c.dict).kind else {
+                panic!("not a dict")
+            };
+            let entries = entries.clone();
+            entries
+                .iter()
+                .map(|(k, _)| match &h.obj(*k).kind {
+                    Kind::Str { value, .. } => value.to_string(),
+                    _ => panic!("a key that is not a str"),
+                })
+                .collect::<Vec<_>>()
+        };
+        let plain = keys(&mut h, Class::new("P"));
+        assert_eq!(plain, ["__module__", "__dict__", "__weakref__", "__doc__"]);
+        let slotted = keys(&mut h, Class::new("S").slots(&["other", "__weakref__"]));
+        assert_eq!(
+            slotted,
+            ["__module__", "__slots__", "other", "__weakref__", "__doc__"]
+        );
+        let init = body(|h| h.assign_attr(name("self"), "x", int(1)));
+        let with_init = keys(&mut h, Class::new("M").method("__init__", &["self"], init));
+        assert_eq!(
+            with_init,
+            [
+                "__module__",
+                "__init__",
+                "__dict__",
+                "__weakref__",
+                "__doc__"
+            ]
+        );
     }
 
     /// A class's `__dict__` is a new read-only mappingproxy in CPython; the model does
