@@ -921,8 +921,14 @@ impl Heap {
                     if self.dealloc_refs.len() > base {
                         // Popped from the end: reverse so the first to release is last.
                         self.dealloc_refs[base..].reverse();
-                        self.dealloc_frames.push(frame);
-                        continue;
+                        // Release the first at once: if that was the only one and it lives
+                        // on (an instance's one slot), the object is done without its frame
+                        // going on the stack, which is where the loop would find it next.
+                        start = self.release_next_ref();
+                        if start.is_some() || self.dealloc_refs.len() > base {
+                            self.dealloc_frames.push(frame);
+                            continue;
+                        }
                     }
                     frame
                 }
@@ -935,12 +941,7 @@ impl Heap {
                         break;
                     };
                     if self.dealloc_refs.len() > top.base {
-                        let child = self.dealloc_refs.pop().expect("len > base");
-                        let h = &mut self.heads[child.index as usize];
-                        h.refcnt -= 1;
-                        if h.refcnt == 0 && !h.has(Header::STATIC) {
-                            start = Some(child);
-                        }
+                        start = self.release_next_ref();
                         continue;
                     }
                     self.dealloc_frames.pop().expect("checked non-empty")
@@ -948,6 +949,16 @@ impl Heap {
             };
             start = self.finish_dealloc(done);
         }
+    }
+
+    /// `Py_DECREF` of the next reference on the release stack (the caller knows there is
+    /// one). Returns it if it is now to be deallocated.
+    #[inline(always)]
+    fn release_next_ref(&mut self) -> Option<ObjId> {
+        let child = self.dealloc_refs.pop().expect("a reference to release");
+        let h = &mut self.heads[child.index as usize];
+        h.refcnt -= 1;
+        (h.refcnt == 0 && !h.has(Header::STATIC)).then_some(child)
     }
 
     /// The end of a `tp_dealloc`, once its references are released: the memory, the
@@ -1143,6 +1154,43 @@ mod tests {
         assert!(!py.is_alive(old));
         assert!(matches!(py.get(old), Err(Error::Freed { .. })));
         py.release(new)
+    }
+
+    /// An object whose references are all released as soon as they are taken, none of them
+    /// freed, is finished without its frame going on the release stack; one whose reference
+    /// is freed waits for it there. Either way the counts and the order of frees must be
+    /// those of the path through the stack: children first, the parent last, so pymalloc
+    /// (last freed, first reused) hands the parent's block out first.
+    #[test]
+    fn a_lone_reference_is_released_as_through_the_stack() -> Result<()> {
+        let mut py = Heap::new();
+        py.gc_disable();
+        py.class(Class::new("P").slots(&["other"]))?;
+        let new_p = |py: &mut Heap, var: &str| py.assign(var, name("P").call([]));
+        // p -> q -> kept: q's one reference lives on, inside p's cascade.
+        new_p(&mut py, "kept")?;
+        new_p(&mut py, "p")?;
+        new_p(&mut py, "q")?;
+        py.assign_attr(name("p"), "other", name("q"))?;
+        py.assign_attr(name("q"), "other", name("kept"))?;
+        let (p, q) = (py.id(name("p"))?, py.id(name("q"))?);
+        py.del("q")?;
+        let kept = py.getrefcount(name("kept"))?;
+        py.del("p")?;
+        assert_eq!(py.getrefcount(name("kept"))?, kept - 1);
+        new_p(&mut py, "a")?;
+        new_p(&mut py, "b")?;
+        assert_eq!((py.id(name("a"))?, py.id(name("b"))?), (p, q));
+        // A lone reference to a static object, and one that lives on at the top level.
+        py.assign_attr(name("a"), "other", none())?;
+        py.assign_attr(name("b"), "other", name("kept"))?;
+        py.del("a")?;
+        py.del("b")?;
+        assert_eq!(py.getrefcount(name("kept"))?, kept - 1);
+        new_p(&mut py, "c")?;
+        assert_eq!(py.id(name("c"))?, q);
+        assert!(py.dealloc_refs.is_empty() && py.dealloc_frames.is_empty());
+        Ok(())
     }
 
     /// A `__del__` that runs in the middle of a cascade and frees other containers starts
