@@ -1018,11 +1018,19 @@ impl Heap {
             flags = self.head(id.index).flags;
         }
         if flags & Header::MAYBE_WEAKREFS != 0 && self.obj(id).weaklist.is_some() {
-            self.clear_weakrefs_on_dealloc(id);
+            self.clear_weakrefs_out_of_line(id);
             // A callback can resurrect the object through another route only via a strong
             // reference it already had: the count is still zero here.
         }
         Teardown::Proceed(trashcan)
+    }
+
+    /// [`Heap::clear_weakrefs_on_dealloc`], kept out of the cascade's loop: inlined there,
+    /// it cost every deallocation registers (spilled on each call), though few objects
+    /// ever had a weak reference.
+    #[inline(never)]
+    fn clear_weakrefs_out_of_line(&mut self, id: ObjId) {
+        self.clear_weakrefs_on_dealloc(id);
     }
 
     /// Detach every reference an object holds onto the release stack, in the order its
