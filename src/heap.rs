@@ -15,8 +15,7 @@ use crate::gc::GcState;
 use crate::intern::Interned;
 use crate::names::Frame;
 use crate::object::{
-    set_members, BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs,
-    SlotValues, TypeTag,
+    set_members, BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
 };
 use crate::obmalloc::Obmalloc;
 use crate::sizes;
@@ -134,54 +133,35 @@ fn names_live(heads: &[Header], id: ObjId) -> bool {
 
 /// Drop a freed object's value, as `*slot = None` would. The generic drop is an
 /// out-of-line dispatch over every `Kind` (~46 instructions for an instance with
-/// `__slots__`); for the kinds freed most, the parts that can own memory are moved out and
-/// dropped here with their types known, and what is left owns nothing, so forgetting it
-/// drops nothing. The patterns name every field (no `..`) and copy the others, which only
-/// compiles while they are `Copy`: a field that owns memory fails to compile here.
+/// `__slots__`); for the kinds freed most, chosen by the type tag already at hand, the
+/// value is taken and its parts dropped here with their types known.
 #[inline(always)]
-fn drop_value(slot: &mut Option<Object>) {
-    let Some(Object {
-        addr,
-        tag,
-        kind,
-        weaklist,
-        is_static,
-        mem,
-        request,
-    }) = slot
-    else {
-        return;
-    };
-    let _ = (*addr, *tag, *weaklist, *is_static, *mem, *request);
-    match kind {
-        Kind::Instance {
-            class,
-            attrs,
-            values_addr,
-        } => {
-            let _ = (*class, *values_addr);
-            match std::mem::replace(attrs, InstanceAttrs::Slots(SlotValues::new())) {
-                InstanceAttrs::Slots(slots) => drop(slots),
-                InstanceAttrs::Inline(values) => drop(values),
-                InstanceAttrs::Dict(d) => {
-                    let _: ObjId = d;
+fn drop_value(slot: &mut Option<Object>, tag: TypeTag) {
+    match tag {
+        TypeTag::Instance => {
+            if let Some(Object {
+                kind: Kind::Instance { attrs, .. },
+                ..
+            }) = slot.take()
+            {
+                match attrs {
+                    InstanceAttrs::Slots(slots) => drop(slots),
+                    InstanceAttrs::Inline(values) => drop(values),
+                    InstanceAttrs::Dict(_) => {}
                 }
             }
         }
-        Kind::List {
-            items,
-            allocated,
-            items_addr,
-        } => {
-            let _ = (*allocated, *items_addr);
-            drop(std::mem::take(items));
+        TypeTag::List => {
+            if let Some(Object {
+                kind: Kind::List { items, .. },
+                ..
+            }) = slot.take()
+            {
+                drop(items);
+            }
         }
-        _ => {
-            *slot = None;
-            return;
-        }
+        _ => *slot = None,
     }
-    std::mem::forget(slot.take());
 }
 
 /// What an object handed over when its references were detached for deallocation.
@@ -843,7 +823,7 @@ impl Heap {
             }
         }
         // Remove from the table first: the slot's generation changes so stale handles fail.
-        drop_value(&mut self.objs.0[id.index as usize]);
+        drop_value(&mut self.objs.0[id.index as usize], tag);
         let h = &mut self.heads[id.index as usize];
         h.flags = 0;
         // Wraps past u32::MAX to 1: zero is the `None` of an `Option<ObjId>`.
