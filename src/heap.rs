@@ -803,13 +803,15 @@ impl Heap {
         let o = self.obj(id);
         let (addr, tag, request) = (o.addr, o.tag, o.request_bytes());
         // Only three types need their value read here; the tag says which.
-        let (managed, registered) = match (tag, &o.kind) {
-            (TypeTag::Instance, Kind::Instance { attrs, .. }) => {
-                (!matches!(attrs, InstanceAttrs::Slots(_)), false)
-            }
-            (TypeTag::Str, Kind::Str { interned, .. }) => (false, *interned),
-            (TypeTag::Code, _) => (false, true),
-            _ => (false, false),
+        // Tested in turn, not matched: the match was a jump table on the tag, then the kind.
+        let (managed, registered) = if tag == TypeTag::Instance {
+            let managed = matches!(&o.kind,
+                Kind::Instance { attrs, .. } if !matches!(attrs, InstanceAttrs::Slots(_)));
+            (managed, false)
+        } else if tag == TypeTag::Str {
+            (false, matches!(o.kind, Kind::Str { interned: true, .. }))
+        } else {
+            (false, tag == TypeTag::Code)
         };
         let block = addr - sizes::preheader(tag, managed) as u64;
         if registered {
