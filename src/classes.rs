@@ -64,8 +64,9 @@ impl Class {
 /// need not compare the text of every key with `"__init__"` (3.11 caches type lookups
 /// under a version tag for the same reason). The class dict changes by routes the class
 /// is not told of (`dict_clear` from the collector's `type_clear`, any dict operation), so
-/// the memo keeps the dict's keys as they were and holds only while they are the same. Handles carry a generation, so equal handles in
-/// the same order are the same key objects, and the same answer.
+/// the memo keeps the dict's keys as they were and holds only while they are the same.
+/// Handles carry a generation, so equal handles in the same order are the same key
+/// objects, and the same answer.
 #[derive(Debug, Clone, Default)]
 pub struct InitMemo {
     /// The dict's keys when `__init__` was looked for.

@@ -4,8 +4,8 @@
 //! A weak reference does not count: the referent keeps a list of the weakrefs pointing at
 //! it, and that is all. As in C, the list is intrusive: the object holds the first weakref
 //! (`tp_weaklist`) and each weakref its neighbours (`wr_prev`, `wr_next`). It is ordered as
-//! 3.11 orders it: the shared callback-less ref first (`weakref.ref(x)` without a callback returns the existing one), then the refs with
-//! callbacks, newest first. When the referent is deallocated every weakref to it is cleared,
+//! 3.11 orders it: the shared callback-less ref first (`weakref.ref(x)` without a callback
+//! returns the existing one), then the refs with callbacks, newest first. When the referent is deallocated every weakref to it is cleared,
 //! then the callbacks of those still alive run in list order, each called with its weakref
 //! (`PyObject_ClearWeakRefs`). The collector clears the weakrefs to all the garbage it found
 //! *before* any finalizer runs, and calls only the callbacks of weakrefs that are not garbage
