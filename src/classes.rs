@@ -1010,16 +1010,21 @@ mod tests {
         x
     }
 
+    /// `def name(self): self.x = x`.
+    fn def_init(h: &mut Heap, fname: &str, x: i128) {
+        h.def(
+            fname,
+            &["self"],
+            body(move |h| h.assign_attr(name("self"), "x", int(x))),
+        )
+        .unwrap();
+    }
+
     #[test]
     fn init_set_after_instances_were_made_runs() {
         let mut h = Heap::new();
         h.class(Class::new("P")).unwrap();
-        h.def(
-            "init",
-            &["self"],
-            body(|h| h.assign_attr(name("self"), "x", int(1))),
-        )
-        .unwrap();
+        def_init(&mut h, "init", 1);
         // Made once without __init__: the class remembers there is none.
         h.assign("p", name("P").call([])).unwrap();
         assert_eq!(x_of(&mut h), None);
@@ -1028,12 +1033,7 @@ mod tests {
         h.assign("p", name("P").call([])).unwrap();
         assert_eq!(x_of(&mut h), Some(1));
         // Replaced in place (same key): the new function runs.
-        h.def(
-            "init2",
-            &["self"],
-            body(|h| h.assign_attr(name("self"), "x", int(2))),
-        )
-        .unwrap();
+        def_init(&mut h, "init2", 2);
         h.assign_attr(name("P"), "__init__", name("init2")).unwrap();
         h.assign("p", name("P").call([])).unwrap();
         assert_eq!(x_of(&mut h), Some(2));
@@ -1049,12 +1049,7 @@ mod tests {
     fn init_found_after_the_keys_before_it_change() {
         let mut h = Heap::new();
         h.class(Class::new("P")).unwrap();
-        h.def(
-            "init",
-            &["self"],
-            body(|h| h.assign_attr(name("self"), "x", int(3))),
-        )
-        .unwrap();
+        def_init(&mut h, "init", 3);
         h.assign_attr(name("P"), "a", int(1)).unwrap();
         h.assign_attr(name("P"), "__init__", name("init")).unwrap();
         h.assign("p", name("P").call([])).unwrap();
