@@ -624,11 +624,18 @@ impl Heap {
     /// `Py_DECREF`: deallocates at zero, cascading.
     #[inline]
     pub(crate) fn decref(&mut self, id: ObjId) {
-        let h = &mut self.heads[id.index as usize];
-        h.refcnt -= 1;
-        if h.refcnt == 0 && !h.has(Header::STATIC) {
+        if self.count_down(id) {
             self.dealloc(id);
         }
+    }
+
+    /// The count's decrement in `Py_DECREF`: whether the object is now to be deallocated
+    /// (its count reached zero and it is not static).
+    #[inline(always)]
+    fn count_down(&mut self, id: ObjId) -> bool {
+        let h = &mut self.heads[id.index as usize];
+        h.refcnt -= 1;
+        h.refcnt == 0 && !h.has(Header::STATIC)
     }
 
     /// `ob_refcnt` of a live object.
@@ -941,9 +948,7 @@ impl Heap {
     #[inline(always)]
     fn release_next_ref(&mut self) -> Option<ObjId> {
         let child = self.dealloc_refs.pop().expect("a reference to release");
-        let h = &mut self.heads[child.index as usize];
-        h.refcnt -= 1;
-        (h.refcnt == 0 && !h.has(Header::STATIC)).then_some(child)
+        self.count_down(child).then_some(child)
     }
 
     /// The end of a `tp_dealloc`, once its references are released: the memory, the
@@ -956,9 +961,7 @@ impl Heap {
             self.trash_nesting -= 1;
         }
         let after = done.after?;
-        let h = &mut self.heads[after.index as usize];
-        h.refcnt -= 1;
-        (h.refcnt == 0 && !h.has(Header::STATIC)).then_some(after)
+        self.count_down(after).then_some(after)
     }
 
     /// The steps before an object's references are released: untrack; the trashcan
