@@ -5,6 +5,8 @@
 //! view (tracked or not) come out as CPython's.
 
 use crate::error::{Error, Result};
+use crate::eval;
+use crate::getargs;
 use crate::heap::Heap;
 use crate::iteration::Flow;
 use crate::layout::{self, Block, DictKeysKind, DictShape, SetShape};
@@ -1099,10 +1101,9 @@ impl Heap {
         let mut iter = self.get_iter(init)?;
         let a = self.new_array(typecode);
         let outcome = self.iter_each(&mut iter, None, |h, v| {
-            let r = h.array_check_item(typecode, v);
-            if r.is_ok() {
-                h.array_ins1(a);
-            }
+            let r = h
+                .array_check_item(typecode, v)
+                .and_then(|()| h.array_ins1(a));
             h.decref(v);
             r.map(|_| Flow::Continue)
         });
@@ -1162,16 +1163,18 @@ impl Heap {
     }
 
     /// `ins1(self, len, v)`: `array_resize(len + 1)`, then the value is stored.
-    fn array_ins1(&mut self, a: ObjId) {
+    fn array_ins1(&mut self, a: ObjId) -> Result<()> {
         let (len, allocated) = match &self.obj(a).kind {
             Kind::Array { len, allocated, .. } => (*len, *allocated),
-            _ => return,
+            _ => return Ok(()),
         };
+        eval::within_model(len + 1)?;
         let new_alloc = layout::array_resize(allocated, len, len + 1);
         self.array_set_allocated(a, new_alloc);
         if let Kind::Array { len, .. } = &mut self.obj_mut(a).kind {
             *len += 1;
         }
+        Ok(())
     }
 
     /// `a.append(v)`: checks the value against the typecode, then `ins1`.
@@ -1181,8 +1184,7 @@ impl Heap {
             _ => return Err(Error::Type(format!("{} is not an array", self.describe(a)))),
         };
         self.array_check_item(typecode, v)?;
-        self.array_ins1(a);
-        Ok(())
+        self.array_ins1(a)
     }
 
     /// The typecode's `setitem` check: an int (or bool) within the C type's range for the
@@ -1205,20 +1207,8 @@ impl Heap {
                 )))
             }
         };
-        if let (Some(i), Some(size)) = (value, layout::array_itemsize(typecode)) {
-            if !matches!(typecode, 'f' | 'd') {
-                let bits = 8 * size as u32;
-                let (lo, hi) = if typecode.is_ascii_uppercase() {
-                    (0i128, (1i128 << bits) - 1)
-                } else {
-                    (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-                };
-                if i < lo || i > hi {
-                    return Err(Error::NotModeled(format!(
-                        "OverflowError: {i} does not fit array typecode '{typecode}'"
-                    )));
-                }
-            }
+        if let Some(v) = value {
+            array_int_setitem(typecode, v)?;
         }
         Ok(())
     }
@@ -1529,6 +1519,44 @@ fn set_table_resized(old: &[SetEntry], size: usize) -> Vec<SetEntry> {
 fn int_equals_float(i: i128, f: f64) -> bool {
     // 2^127 bounds i128; past it (or for inf and nan) no int is equal.
     f.is_finite() && f.fract() == 0.0 && f.abs() < 2f64.powi(127) && f as i128 == i
+}
+
+/// The integer check of each typecode's `*_setitem` in `Modules/arraymodule.c`: each C
+/// function converts with its own parser, so the same value fails with different messages
+/// (`b_setitem` parses a `short` and then checks a `signed char`).
+fn array_int_setitem(typecode: char, v: i128) -> Result<()> {
+    match typecode {
+        'b' => getargs::in_range(
+            i128::from(getargs::parse_h(v)?),
+            i8::MIN.into(),
+            i8::MAX.into(),
+            "signed char",
+        )
+        .map(drop),
+        'B' => getargs::parse_b(v).map(drop),
+        'h' => getargs::parse_h(v).map(drop),
+        'H' => getargs::in_range(
+            i128::from(getargs::parse_i(v)?),
+            0,
+            u16::MAX.into(),
+            "unsigned short",
+        )
+        .map(drop),
+        'i' => getargs::parse_i(v).map(drop),
+        'I' => {
+            if getargs::as_unsigned_long(v)? > u64::from(u32::MAX) {
+                return Err(Error::Overflow(
+                    "unsigned int is greater than maximum".into(),
+                ));
+            }
+            Ok(())
+        }
+        'l' => getargs::as_long(v).map(drop),
+        'L' => getargs::as_unsigned_long(v).map(drop),
+        'q' => getargs::as_long_long(v).map(drop),
+        'Q' => getargs::as_unsigned_long_long(v).map(drop),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

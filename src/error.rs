@@ -35,6 +35,9 @@ pub enum Error {
     /// `ValueError`: a bad argument (a generation number, a threshold...).
     #[error("ValueError: {0}")]
     Value(String),
+    /// `OverflowError`: an int that does not fit the C integer an operation converts it to.
+    #[error("OverflowError: {0}")]
+    Overflow(String),
     /// A question the model cannot answer faithfully, rather than answering it wrongly.
     #[error("not modeled: {0}")]
     NotModeled(String),

@@ -473,9 +473,7 @@ impl Heap {
                     .ok()
                     .filter(|&n| n <= isize::MAX as usize)
                     .ok_or_else(|| {
-                        Error::NotModeled(
-                            "OverflowError: Python int too large to convert to C ssize_t".into(),
-                        )
+                        Error::Overflow("Python int too large to convert to C ssize_t".into())
                     })?
             }
             _ => {
@@ -679,7 +677,7 @@ fn int_too_big() -> Error {
 const MAX_SEQUENCE: usize = 1 << 28;
 
 /// A new sequence of `len` items or bytes is within [`MAX_SEQUENCE`], or not modeled.
-fn within_model(len: usize) -> Result<()> {
+pub(crate) fn within_model(len: usize) -> Result<()> {
     if len > MAX_SEQUENCE {
         return Err(Error::NotModeled(format!(
             "a sequence of {len} items or bytes (the model stops at {MAX_SEQUENCE})"
@@ -694,8 +692,8 @@ fn within_model(len: usize) -> Result<()> {
 /// [`MAX_SEQUENCE`] is not modeled (CPython would try to allocate it).
 fn repeat_count(len: usize, n: i128) -> Result<usize> {
     let Ok(n) = isize::try_from(n) else {
-        return Err(Error::NotModeled(
-            "OverflowError: cannot fit 'int' into an index-sized integer".into(),
+        return Err(Error::Overflow(
+            "cannot fit 'int' into an index-sized integer".into(),
         ));
     };
     let n = n.max(0) as usize;
@@ -727,9 +725,7 @@ mod tests {
         );
         assert!(repeat_count(2, (MAX_SEQUENCE / 2 + 1) as i128).is_err());
         assert!(repeat_count(3, isize::MAX as i128).is_err());
-        assert!(
-            matches!(repeat_count(1, 1 << 64), Err(Error::NotModeled(m)) if m.starts_with("OverflowError"))
-        );
+        assert!(matches!(repeat_count(1, 1 << 64), Err(Error::Overflow(_))));
         assert_eq!(
             repeat_count(0, isize::MAX as i128).ok(),
             Some(isize::MAX as usize)

@@ -22,6 +22,7 @@ use std::rc::Rc;
 use smallvec::SmallVec;
 
 use crate::error::{Error, Result};
+use crate::getargs;
 use crate::heap::{Heap, Objects};
 use crate::layout::DictKeysKind;
 use crate::layout::SetShape;
@@ -1243,9 +1244,8 @@ impl Heap {
         self.returned_tuple(thresholds);
         let mut t = self.gc.thresholds;
         for (slot, &v) in t.iter_mut().zip(thresholds) {
-            *slot = i32::try_from(v).map(i64::from).map_err(|_| {
-                Error::Value(format!("OverflowError: threshold {v} does not fit a C int"))
-            })?;
+            // `PyArg_ParseTuple(args, "i|ii", ...)`.
+            *slot = getargs::parse_i(i128::from(v))?;
         }
         self.gc.thresholds = t;
         Ok(())

@@ -52,6 +52,7 @@ pub mod eval;
 pub mod expr;
 pub mod freelist;
 pub mod gc;
+pub(crate) mod getargs;
 pub mod gil;
 pub mod graph;
 pub mod hashing;

@@ -63,12 +63,23 @@ const CASES: &[Case] = &[
     (
         "a repeat count beyond Py_ssize_t",
         |py| py.assign("x", mul(s("ab"), int(1 << 70))),
-        |e| matches!(e, Error::NotModeled(m) if m.starts_with("OverflowError")),
+        |e| matches!(e, Error::Overflow(_)),
     ),
     (
         "a range too long to be made a list",
         |py| py.assign("x", name("list").call([name("range").call([int(1 << 40)])])),
         |e| matches!(e, Error::NotModeled(m) if m.contains("the model stops at")),
+    ),
+    (
+        // CPython fails at the 129th item, long before memory would run out.
+        "an array filled from a long range beyond its item type",
+        |py| {
+            py.assign(
+                "x",
+                name("array").call([s("b"), name("range").call([int(1 << 40)])]),
+            )
+        },
+        |e| e.to_string() == "OverflowError: signed char is greater than maximum",
     ),
     (
         "len() of a range beyond Py_ssize_t",
@@ -78,7 +89,7 @@ const CASES: &[Case] = &[
                 name("len").call([name("range").call([int(-(1 << 126)), int(1 << 126)])]),
             )
         },
-        |e| matches!(e, Error::NotModeled(m) if m.starts_with("OverflowError")),
+        |e| matches!(e, Error::Overflow(_)),
     ),
     (
         "an int beyond 128 bits",
@@ -89,6 +100,12 @@ const CASES: &[Case] = &[
         "bad generation",
         |py| py.gc_collect(3).map(|_| ()),
         |e| matches!(e, Error::Value(_)),
+    ),
+    (
+        // python3: gc.set_threshold(2**31) parses an "i".
+        "a threshold beyond a C int",
+        |py| py.gc_set_threshold(&[1 << 31]),
+        |e| e.to_string() == "OverflowError: signed integer is greater than maximum",
     ),
     (
         "get_objects of a bad generation",
