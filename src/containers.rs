@@ -1709,7 +1709,10 @@ mod tests {
         let float_in_int = py.exec(array(vec![s("i"), list([float(1.5)])]));
         assert!(matches!(float_in_int, Err(Error::Type(_))));
         let too_big = py.exec(array(vec![s("b"), name("range").call([int(200)])]));
-        assert!(matches!(too_big, Err(Error::NotModeled(_))));
+        assert_eq!(
+            too_big.map_err(|e| e.to_string()),
+            Err("OverflowError: signed char is greater than maximum".into())
+        );
         py.assign("a", array(vec![s("d")])).unwrap();
         assert!(py.exec(name("a").method("append", [s("x")])).is_err());
         py.exec(name("a").method("append", [int(3)])).unwrap();
