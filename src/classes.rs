@@ -4,7 +4,8 @@
 //! and `__bases__` tuples, and the `__dict__`/`__weakref__` descriptors (which point back at
 //! the class, so every class is a cycle). Instances of a regular class keep attributes as
 //! 3.11 inline values (no dict object) until `__dict__` is asked for; `__slots__` instances
-//! have fixed slots and no `__dict__` at all.
+//! have fixed slots and no `__dict__` at all. A class's own `__dict__` attribute is not
+//! that dict but a new read-only `mappingproxy` over it on every access.
 
 use std::rc::Rc;
 
