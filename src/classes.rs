@@ -4,7 +4,8 @@
 //! and `__bases__` tuples, and the `__dict__`/`__weakref__` descriptors (which point back at
 //! the class, so every class is a cycle). Instances of a regular class keep attributes as
 //! 3.11 inline values (no dict object) until `__dict__` is asked for; `__slots__` instances
-//! have fixed slots and no `__dict__` at all.
+//! have fixed slots and no `__dict__` at all. A class's own `__dict__` attribute is not
+//! that dict but a new read-only `mappingproxy` over it on every access.
 
 use std::rc::Rc;
 
@@ -401,6 +402,11 @@ impl Heap {
     /// `o.attr` (a new reference).
     pub(crate) fn get_attr(&mut self, o: ObjId, attr: &str) -> Result<ObjId> {
         if attr == "__dict__" {
+            if let Kind::Type(c) = &self.obj(o).kind {
+                // type_dict: a new read-only view of the class dict on every access.
+                let d = c.dict;
+                return Ok(self.new_mappingproxy(d));
+            }
             return self.instance_dict(o);
         }
         let found = match &self.obj(o).kind {
@@ -445,6 +451,16 @@ impl Heap {
         }
     }
 
+    /// `PyDictProxy_New(mapping)`: a new `mappingproxy` holding a reference to `mapping`
+    /// (a new reference). Allocated before the reference is taken, as in C: the allocation
+    /// may run a collection, and the caller's reference keeps the mapping alive through it.
+    pub(crate) fn new_mappingproxy(&mut self, mapping: ObjId) -> ObjId {
+        let p = self.alloc(TypeTag::MappingProxy, Kind::MappingProxy(mapping));
+        self.incref(mapping);
+        self.gc_track(p);
+        p
+    }
+
     /// `PyMethod_New(func, self)`: a bound method, holding both (a new reference).
     pub(crate) fn new_method(&mut self, func: ObjId, self_: ObjId) -> ObjId {
         self.incref(func);
@@ -471,14 +487,6 @@ impl Heap {
                 values_addr,
                 ..
             } => (std::mem::take(vals), std::mem::take(values_addr)),
-            Kind::Type(_) => {
-                // type_dict: a new read-only `mappingproxy` over the class dict on every
-                // access. Handing out the dict itself would let a program write to it (a
-                // TypeError in CPython) and make `P.__dict__ is P.__dict__` true.
-                return Err(Error::NotModeled(
-                    "a class's __dict__ (a mappingproxy) is not modeled".into(),
-                ));
-            }
             _ => {
                 return Err(Error::NoAttribute {
                     ty: self.type_name(o)?,
@@ -697,6 +705,11 @@ impl Heap {
 
     /// `o.m(args)`: methods of built-in types, and functions found on the class.
     pub(crate) fn call_method(&mut self, o: ObjId, m: &str, args: Vec<ObjId>) -> Result<ObjId> {
+        if let (Kind::MappingProxy(mapping), "get") = (&self.obj(o).kind, m) {
+            // mappingproxy_get: the mapping's get.
+            let mapping = *mapping;
+            return self.call_method(mapping, m, args);
+        }
         let tag = self.obj(o).tag;
         let r = match (tag, m) {
             (TypeTag::List, "append") if args.len() == 1 => {
@@ -725,6 +738,13 @@ impl Heap {
             (TypeTag::Dict, "clear") => {
                 self.dict_clear(o);
                 Ok(self.new_none())
+            }
+            // Views (dict_keys, ...) are not modeled; a mappingproxy's `copy()` is a
+            // `dict.copy()` of the mapping, which the model's dicts do not have either.
+            (TypeTag::MappingProxy, "keys" | "values" | "items" | "copy") => {
+                Err(Error::NotModeled(format!(
+                    "mappingproxy.{m}() (dict views and dict.copy are not modeled)"
+                )))
             }
             (TypeTag::Dict, "get") if !args.is_empty() => {
                 let found = match &self.obj(o).kind {
@@ -1108,13 +1128,160 @@ mod tests {
         );
     }
 
-    /// A class's `__dict__` is a new read-only mappingproxy in CPython; the model does
-    /// not hand out the class dict in its place.
+    /// The class dict behind `P` (no reference taken).
+    fn class_dict(h: &Heap, cls: &str) -> ObjId {
+        match &h.obj(h.lookup(cls).unwrap()).kind {
+            Kind::Type(c) => c.dict,
+            _ => panic!("{cls} is not a class"),
+        }
+    }
+
+    /// `P.__dict__` makes a new `mappingproxy` on every access (figures from python3 3.11):
+    /// two at once are two objects, equal as mappings; one freed before the next is made
+    /// gives its pymalloc block back, so `id(P.__dict__) == id(P.__dict__)`.
     #[test]
-    fn a_class_dict_is_not_handed_out() {
+    fn a_class_dict_is_a_new_mappingproxy_each_time() -> Result<()> {
         let mut h = Heap::new();
-        h.class(Class::new("P")).unwrap();
-        let err = h.assign("d", name("P").attr("__dict__")).unwrap_err();
-        assert!(matches!(err, Error::NotModeled(_)), "{err}");
+        h.class(Class::new("P"))?;
+        let view = || name("P").attr("__dict__");
+        assert_eq!(h.getsizeof(view())?, 40);
+        assert!(!h.is(view(), view())?);
+        assert!(h.eq(view(), view())?);
+        let id_of_view = || name("id").call([view()]);
+        assert!(h.eq(id_of_view(), id_of_view())?);
+        assert_eq!(h.id(view())?, h.id(view())?);
+        // The expression's temporary is its only reference.
+        assert_eq!(h.getrefcount(view())?, 1);
+        let d = h.eval_owned(view())?;
+        assert_eq!(h.type_name(d)?, "mappingproxy");
+        h.release(d)?;
+        Ok(())
+    }
+
+    /// A held proxy: counted like any object, tracked, and holding one reference to the
+    /// class dict, given back when the proxy goes.
+    #[test]
+    fn a_held_proxy_references_the_class_dict() -> Result<()> {
+        let mut h = Heap::new();
+        h.class(Class::new("P"))?;
+        let cd = class_dict(&h, "P");
+        let before = h.refcnt(cd)?;
+        // get_count's own result tuple: the first one is allocated, later ones reuse it.
+        h.gc_get_count();
+        let (gen0, _, _) = h.gc_get_count();
+        h.assign("d", name("P").attr("__dict__"))?;
+        assert_eq!(h.gc_get_count().0, gen0 + 1, "a GC allocation");
+        assert_eq!(h.getrefcount(name("d"))?, 2);
+        let d = h.lookup("d")?;
+        assert!(h.gc_is_tracked(d)?);
+        assert_eq!(h.gc_get_referents(d)?, vec![cd]);
+        assert_eq!(h.refcnt(cd)?, before + 1);
+        h.del("d")?;
+        assert!(!h.is_alive(d));
+        assert_eq!(h.refcnt(cd)?, before);
+        assert_eq!(h.gc_get_count().0, gen0);
+        Ok(())
+    }
+
+    /// Reads go to the class dict, in its order; writes are CPython's TypeErrors and leave
+    /// the dict as it was.
+    #[test]
+    fn a_proxy_reads_the_class_dict_and_refuses_writes() -> Result<()> {
+        use crate::expr::s;
+        let mut h = Heap::new();
+        h.class(Class::new("P"))?;
+        let view = || name("P").attr("__dict__");
+        assert_eq!(h.str_of_expr(view().item(s("__module__")))?, "__main__");
+        assert_eq!(h.str_of_expr(name("len").call([view()]))?, "4");
+        assert!(h.contains(s("__doc__"), view())?);
+        assert!(!h.contains(s("x"), view())?);
+        assert_eq!(
+            h.repr_of(name("list").call([view()]))?,
+            "['__module__', '__dict__', '__weakref__', '__doc__']"
+        );
+        assert_eq!(h.repr_of(view().method("get", [s("x"), int(3)]))?, "3");
+        let missing = h.exec(view().item(s("x"))).unwrap_err();
+        assert_eq!(missing.to_string(), "KeyError: 'x'");
+        let cd = class_dict(&h, "P");
+        let before = (h.refcnt(cd)?, h.len_of(cd)?);
+        let write = h.assign_item(view(), s("x"), int(1)).unwrap_err();
+        assert_eq!(
+            write.to_string(),
+            "TypeError: 'mappingproxy' object does not support item assignment"
+        );
+        let delete = h.del_item(view(), s("__doc__")).unwrap_err();
+        assert_eq!(
+            delete.to_string(),
+            "TypeError: 'mappingproxy' object does not support item deletion"
+        );
+        let clear = h.exec(view().method("clear", [])).unwrap_err();
+        assert_eq!(
+            clear.to_string(),
+            "AttributeError: 'mappingproxy' object has no attribute 'clear'"
+        );
+        let hash = h.exec(name("hash").call([view()])).unwrap_err();
+        assert_eq!(
+            hash.to_string(),
+            "TypeError: unhashable type: 'mappingproxy'"
+        );
+        assert!(matches!(
+            h.exec(view().method("keys", [])),
+            Err(Error::NotModeled(_))
+        ));
+        assert_eq!((h.refcnt(cd)?, h.len_of(cd)?), before);
+        // A held proxy is a view: it shows what is set on the class afterwards.
+        h.assign("d", view())?;
+        h.assign_attr(name("P"), "x", int(1))?;
+        assert!(h.contains(s("x"), name("d"))?);
+        assert!(h.eq(name("d").item(s("x")), int(1))?);
+        Ok(())
+    }
+
+    /// repr and str as CPython prints them: `mappingproxy(...)` around the dict's repr, and
+    /// the dict's own str.
+    #[test]
+    fn a_proxy_prints_its_mapping() -> Result<()> {
+        let mut h = Heap::new();
+        h.class(Class::new("P"))?;
+        let dict = "{'__module__': '__main__', '__dict__': <attribute '__dict__' of 'P' objects>, \
+                    '__weakref__': <attribute '__weakref__' of 'P' objects>, '__doc__': None}";
+        let view = || name("P").attr("__dict__");
+        assert_eq!(h.repr_of(view())?, format!("mappingproxy({dict})"));
+        assert_eq!(h.str_of_expr(view())?, dict);
+        Ok(())
+    }
+
+    /// A proxy stored in its own class dict is a cycle through it: the collector finds it
+    /// (it visits the mapping) and type_clear breaks it (the proxy has no tp_clear).
+    /// python3 3.11 collects 7: the class, its dict, `__mro__`, `__bases__` (never through a
+    /// collection yet, so still tracked), the two descriptors and the proxy.
+    #[test]
+    fn a_proxy_in_its_own_class_is_collected() -> Result<()> {
+        let mut h = Heap::new();
+        h.gc_disable();
+        h.class(Class::new("Q"))?;
+        h.assign_attr(name("Q"), "view", name("Q").attr("__dict__"))?;
+        let proxy = h.eval_owned(name("Q").attr("view"))?;
+        h.release(proxy)?;
+        h.del("Q")?;
+        assert!(h.is_alive(proxy));
+        assert_eq!(h.gc_collect(2)?, 7);
+        assert!(!h.is_alive(proxy));
+        Ok(())
+    }
+
+    /// An instance's `__dict__` is still the instance's own dict, the same object each time.
+    #[test]
+    fn an_instance_dict_is_still_a_dict() -> Result<()> {
+        let mut h = Heap::new();
+        h.class(Class::new("P"))?;
+        h.assign("p", name("P").call([]))?;
+        assert!(h.is(name("p").attr("__dict__"), name("p").attr("__dict__"))?);
+        let d = h.eval_owned(name("p").attr("__dict__"))?;
+        assert_eq!(h.type_name(d)?, "dict");
+        h.release(d)?;
+        h.assign_item(name("p").attr("__dict__"), crate::expr::s("x"), int(1))?;
+        assert_eq!(x_of(&mut h), Some(1));
+        Ok(())
     }
 }

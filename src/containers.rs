@@ -1218,6 +1218,11 @@ impl Heap {
     /// `o[k]` (a new reference).
     pub(crate) fn get_item(&mut self, o: ObjId, k: ObjId) -> Result<ObjId> {
         let v = match &self.obj(o).kind {
+            // mappingproxy_getitem: the mapping's item (no `__setitem__` on the proxy).
+            Kind::MappingProxy(mapping) => {
+                let mapping = *mapping;
+                return self.get_item(mapping, k);
+            }
             Kind::List { items, .. } => {
                 let i = self.int_of(k)?;
                 index(items, i)?
@@ -1325,6 +1330,11 @@ impl Heap {
     pub(crate) fn contains_op(&mut self, c: ObjId, x: ObjId) -> Result<bool> {
         // The members are read in place; the work is counted after the search.
         let (found, comparisons, probes) = match &self.obj(c).kind {
+            // mappingproxy_contains: the dict's own search.
+            Kind::MappingProxy(mapping) => {
+                let mapping = *mapping;
+                return self.contains_op(mapping, x);
+            }
             Kind::List { items, .. } => self.scan(items, x),
             Kind::Tuple(items) => self.scan(items, x),
             // One hash, then the slots of the probe sequence until an equal key or an

@@ -410,6 +410,8 @@ impl Heap {
     pub(crate) fn str_of(&self, id: ObjId) -> Result<String> {
         Ok(match &self.get(id)?.kind {
             Kind::Str { value, .. } => value.to_string(),
+            // mappingproxy_str: str() of the mapping.
+            Kind::MappingProxy(mapping) => self.str_of(*mapping)?,
             _ => self.repr(id)?,
         })
     }
@@ -421,6 +423,11 @@ impl Heap {
             Kind::Tuple(items) => items.to_vec(),
             Kind::Set { items, table, .. } => set_members(items, table).collect(),
             Kind::Dict { entries, .. } => entries.iter().map(|(k, _)| *k).collect(),
+            // mappingproxy_getiter: the mapping's own iterator.
+            Kind::MappingProxy(mapping) => {
+                let mapping = *mapping;
+                return self.iterate(mapping);
+            }
             Kind::Range(r) => {
                 let (a, _, st) = **r;
                 // Made into a list or tuple all at once: the model's cap applies.
@@ -464,6 +471,7 @@ impl Heap {
             Kind::Tuple(items) => items.len(),
             Kind::Set { items, .. } => items.len(),
             Kind::Dict { entries, .. } => entries.len(),
+            Kind::MappingProxy(mapping) => self.len_of(*mapping)?,
             Kind::Str { value, .. } => value.chars().count(),
             Kind::Array { len, .. } => *len,
             Kind::Range(r) => {

@@ -1535,6 +1535,9 @@ impl Objects {
                 f(*func);
                 f(*self_);
             }
+            // mappingproxy_traverse. Like a method it has no tp_clear: type_clear empties
+            // the dict, which breaks a cycle through a proxy stored in its own class.
+            Kind::MappingProxy(mapping) => f(*mapping),
             _ => {}
         }
     }

@@ -355,6 +355,8 @@ impl Heap {
             Kind::Type(c) if scope.classes.contains(&id) => {
                 vec![(".__dict__".into(), Some(c.dict))]
             }
+            // A `P.__dict__` held by a name: the class dict it shows.
+            Kind::MappingProxy(mapping) => vec![("mapping".into(), Some(*mapping))],
             // A dead weak reference has no row: its label says "dead".
             Kind::WeakRef { target, .. } => target
                 .filter(|t| !self.hidden(scope, *t))

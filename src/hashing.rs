@@ -235,7 +235,8 @@ impl Heap {
                     .collect();
                 frozenset_hash(&hashes)
             }
-            Kind::List { .. } | Kind::Dict { .. } | Kind::Set { .. } => {
+            // mappingproxy defines __eq__ and no __hash__.
+            Kind::List { .. } | Kind::Dict { .. } | Kind::Set { .. } | Kind::MappingProxy(_) => {
                 return Err(Error::Type(format!("unhashable type: '{}'", o.tag.name())))
             }
             // A weak reference hashes as its referent, and only while it is alive.

@@ -293,6 +293,8 @@ impl Objects {
                 release.push(*self_);
             }
             Kind::Array { items_addr, .. } => taken.buffer = std::mem::take(items_addr),
+            // mappingproxy_dealloc: Py_DECREF(pp->mapping), then the memory.
+            Kind::MappingProxy(mapping) => release.push(*mapping),
             _ => {}
         }
         taken

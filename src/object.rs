@@ -79,6 +79,8 @@ pub enum TypeTag {
     Generator,
     /// `array.array`
     Array,
+    /// `mappingproxy`: the read-only view `P.__dict__` makes of a class's dict
+    MappingProxy,
 }
 
 impl TypeTag {
@@ -109,6 +111,7 @@ impl TypeTag {
             TypeTag::Builtin => "builtin_function_or_method",
             TypeTag::Generator => "generator",
             TypeTag::Array => "array.array",
+            TypeTag::MappingProxy => "mappingproxy",
         }
     }
 
@@ -132,6 +135,7 @@ impl TypeTag {
                 | TypeTag::Builtin
                 | TypeTag::Generator
                 | TypeTag::Array
+                | TypeTag::MappingProxy
         )
     }
 }
@@ -436,6 +440,9 @@ pub enum Kind {
         /// Address of the items buffer.
         items_addr: u64,
     },
+    /// A `mappingproxy` (`mappingproxyobject`): its one field, a strong reference to the
+    /// mapping it shows (a class's dict). Reads go to the mapping; writes are TypeErrors.
+    MappingProxy(ObjId),
 }
 
 /// One slot of a set's hash table (`setentry`): the cached hash of the key and where the

@@ -81,6 +81,9 @@ impl Heap {
             return true;
         }
         match (&self.obj(x).kind, &self.obj(y).kind) {
+            // mappingproxy_richcompare compares the mapping (either side, reflected).
+            (Kind::MappingProxy(m), _) => self.values_equal(*m, y),
+            (_, Kind::MappingProxy(m)) => self.values_equal(x, *m),
             (Kind::List { items: a, .. }, Kind::List { items: b, .. }) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(p, q)| self.values_equal(*p, *q))
             }
@@ -121,6 +124,11 @@ impl Heap {
             if let Kind::Str { value, .. } = &h.obj(v).kind {
                 return Ok(value.to_string());
             }
+            // mappingproxy_str: str() of the mapping.
+            let v = match h.obj(v).kind {
+                Kind::MappingProxy(mapping) => mapping,
+                _ => v,
+            };
             if h.user_method(v, "__str__") {
                 return h.call_text_method(v, "__str__");
             }
@@ -209,6 +217,14 @@ impl Heap {
                     "<bound method {}.{fname} of {}>",
                     self.type_name(*self_)?,
                     self.repr(*self_)?
+                )
+            }
+            Kind::MappingProxy(mapping) => format!("mappingproxy({})", self.repr(*mapping)?),
+            // descr_repr of a getset: `<attribute '__dict__' of 'P' objects>`.
+            Kind::GetSet { name, owner } => {
+                format!(
+                    "<attribute '{name}' of '{}' objects>",
+                    self.class_name(*owner)
                 )
             }
             Kind::WeakRef { target, .. } => match target {

@@ -41,6 +41,8 @@ const METHOD_BASICSIZE: usize = layout::PY_OBJECT_HEAD + 4 * layout::PTR;
 const GETSET_BASICSIZE: usize = layout::PY_OBJECT_HEAD + 4 * layout::PTR;
 /// `sizeof(PyCFunctionObject)`: head, m_ml, m_self, m_module, m_weakreflist, vectorcall.
 const CFUNCTION_BASICSIZE: usize = layout::PY_OBJECT_HEAD + 5 * layout::PTR;
+/// `sizeof(mappingproxyobject)`: head, mapping.
+const MAPPINGPROXY_BASICSIZE: usize = layout::PY_OBJECT_HEAD + layout::PTR;
 /// A small code object's footprint (not GC-tracked; only its address matters here).
 const CODE_BASICSIZE: usize = 160;
 /// `sizeof(PyFrameObject)` in 3.11 (without the copied interpreter frame).
@@ -118,6 +120,7 @@ pub fn alloc_request(h: &Heap, tag: TypeTag, kind: &Kind) -> usize {
         Kind::WeakRef { .. } => return layout::PY_GC_HEAD + WEAKREF_BASICSIZE,
         Kind::GetSet { .. } => return layout::PY_GC_HEAD + GETSET_BASICSIZE,
         Kind::Method { .. } => return layout::PY_GC_HEAD + METHOD_BASICSIZE,
+        Kind::MappingProxy(_) => return layout::PY_GC_HEAD + MAPPINGPROXY_BASICSIZE,
         Kind::Type(c) => return class_request(instance_layout(c).2),
         Kind::Code { .. } => return CODE_BASICSIZE,
         Kind::Frame { .. } => return layout::PY_GC_HEAD + FRAME_BASICSIZE,
@@ -187,6 +190,7 @@ pub fn try_getsizeof(h: &Heap, id: ObjId) -> Result<usize> {
         Kind::WeakRef { .. } => layout::PY_GC_HEAD + WEAKREF_BASICSIZE,
         Kind::GetSet { .. } => layout::PY_GC_HEAD + GETSET_BASICSIZE,
         Kind::Method { .. } => layout::PY_GC_HEAD + METHOD_BASICSIZE,
+        Kind::MappingProxy(_) => layout::PY_GC_HEAD + MAPPINGPROXY_BASICSIZE,
         Kind::Builtin(_) => layout::PY_GC_HEAD + CFUNCTION_BASICSIZE,
         Kind::Code { .. } | Kind::Frame { .. } => {
             return Err(Error::NotModeled(format!(

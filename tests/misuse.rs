@@ -46,6 +46,16 @@ const CASES: &[Case] = &[
         |e| matches!(e, Error::NoAttribute { attr, .. } if attr == "__dict__"),
     ),
     (
+        "item assignment through a class's __dict__ (a mappingproxy)",
+        |py| py.assign_item(name("Plain").attr("__dict__"), s("x"), int(1)),
+        |e| e.to_string() == "TypeError: 'mappingproxy' object does not support item assignment",
+    ),
+    (
+        "a dict view from a class's __dict__",
+        |py| py.assign("k", name("Plain").attr("__dict__").method("keys", [])),
+        |e| matches!(e, Error::NotModeled(m) if m.contains("views")),
+    ),
+    (
         "unset slot",
         |py| py.exec(name("p").attr("x")),
         |e| matches!(e, Error::NoAttribute { .. }),
@@ -182,6 +192,26 @@ fn misuse_gives_a_clear_error_and_leaves_the_heap_consistent() {
             "{what}: a failed statement must not bind anything"
         );
     }
+}
+
+/// Not misuse, but checked by the same reference model: a held `Plain.__dict__` is one more
+/// reference to the class dict, and a proxy stored in its own class is found by a
+/// collection once the class goes.
+#[test]
+fn class_dict_views_keep_the_heap_consistent() {
+    let mut py = heap();
+    py.assign("d", name("Plain").attr("__dict__")).unwrap();
+    py.assign_attr(name("Plain"), "view", name("d")).unwrap();
+    reference_model::check(&py).unwrap();
+    let proxy = py.lookup("d").unwrap();
+    py.del("d").unwrap();
+    py.del("Plain").unwrap();
+    reference_model::check(&py).unwrap();
+    assert!(py.is_alive(proxy), "the class's cycle holds it");
+    assert!(py.gc_collect(2).unwrap() > 0);
+    assert!(!py.is_alive(proxy));
+    reference_model::check(&py).unwrap();
+    reference_model::check_no_garbage(&py).unwrap();
 }
 
 #[test]

@@ -228,6 +228,7 @@ fn build() -> Result<Vec<String>> {
     v.show("31 attributes: __dict__", name("w").attr("__dict__"))?;
     v.show("class Regular", name("Regular"))?;
     v.show("class Slotted", name("Slotted"))?;
+    v.show("Regular.__dict__", name("Regular").attr("__dict__"))?;
     v.show("bound method", name("r").attr("norm"))?;
     v.show("weakref", call("ref", [name("r")]))?;
     v.show("builtin len", name("len"))?;

@@ -151,6 +151,7 @@ for i in range(31):
 show("31 attributes: __dict__", w.__dict__)
 show("class Regular", Regular)
 show("class Slotted", Slotted)
+show("Regular.__dict__", Regular.__dict__)
 show("bound method", r.norm)
 show("weakref", weakref.ref(r))
 show("builtin len", len)
