@@ -516,6 +516,7 @@ impl Heap {
                 shape,
                 shared: Some(keys),
                 keys_addr: values_addr,
+                index: Default::default(),
             },
         );
         let mut track = false;
@@ -747,11 +748,10 @@ impl Heap {
                 )))
             }
             (TypeTag::Dict, "get") if !args.is_empty() => {
+                self.check_hashable(args[0])?;
+                let pos = self.dict_find(o, args[0], self.hash_of(args[0]).ok()).pos;
                 let found = match &self.obj(o).kind {
-                    Kind::Dict { entries, .. } => entries
-                        .iter()
-                        .find(|(k, _)| self.keys_equal(*k, args[0]))
-                        .map(|(_, v)| *v),
+                    Kind::Dict { entries, .. } => pos.map(|i| entries[i].1),
                     _ => None,
                 };
                 let v = found.or(args.get(1).copied()).unwrap_or(self.statics.none);

@@ -4,6 +4,7 @@
 //! `set_table_resize`, `array_resize`), so sizes, the blocks requested, and the collector's
 //! view (tracked or not) come out as CPython's.
 
+use crate::dictindex::{DictIndex, Lookup};
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::getargs;
@@ -334,6 +335,61 @@ impl Heap {
             *shape = new_shape;
             *keys_addr = addr;
         }
+        self.dict_reindex(d);
+    }
+
+    /// `build_indices`: a new keys table holds the entries in order, with no dummies. The
+    /// hashes come from the old table when there was one (as CPython's entries keep them).
+    /// Without a table (the empty keys, a split dict, or entries that do not fit, which no
+    /// combined dict has) the dict is searched in order.
+    fn dict_reindex(&mut self, d: ObjId) {
+        let (hashes, size) = match &self.obj(d).kind {
+            Kind::Dict {
+                entries,
+                shape,
+                shared: None,
+                index,
+                ..
+            } if !shape.is_empty_keys() => {
+                let hashes = if index.is_built() {
+                    Ok(index.hashes())
+                } else {
+                    entries.iter().map(|(k, _)| self.hash_of(*k)).collect()
+                };
+                (hashes.ok(), shape.table_size())
+            }
+            _ => (None, 0),
+        };
+        let rebuilt = hashes
+            .and_then(|h| DictIndex::build(size, h.into_iter()))
+            .unwrap_or_default();
+        if let Kind::Dict { index, .. } = &mut self.obj_mut(d).kind {
+            *index = rebuilt;
+        }
+    }
+
+    /// Where `k` (with `hash`) is among a dict's entries, with the probes and comparisons
+    /// the search made: through the index, or in order for a dict without one.
+    pub(crate) fn dict_find(&self, d: ObjId, k: ObjId, hash: Option<i64>) -> Lookup {
+        match (&self.obj(d).kind, hash) {
+            (Kind::Dict { entries, index, .. }, Some(hash)) if index.is_built() => {
+                index.lookup(hash, |pos| self.keys_equal(entries[pos].0, k))
+            }
+            (Kind::Dict { entries, .. }, _) => {
+                let pos = entries.iter().position(|(ek, _)| self.keys_equal(*ek, k));
+                let n = pos.map_or(entries.len(), |i| i + 1) as u64;
+                Lookup {
+                    pos,
+                    probes: n,
+                    comparisons: n,
+                }
+            }
+            _ => Lookup {
+                pos: None,
+                probes: 0,
+                comparisons: 0,
+            },
+        }
     }
 
     /// The dict's current shape (a split dict's counts refreshed from the class's keys).
@@ -479,6 +535,8 @@ impl Heap {
                     shape.used += 1;
                 }
             }
+            // The copied keys object brings its index: the same table, no dummies.
+            self.dict_reindex(d);
             if may_track && !self.is_tracked(d) {
                 self.gc_track(d);
             }
@@ -543,13 +601,14 @@ impl Heap {
     /// through `insertdict`'s steps ([`Heap::dict_insert_room`]); the dict becomes tracked
     /// when it receives something that may be tracked (`MAINTAIN_TRACKING`).
     pub(crate) fn dict_set(&mut self, d: ObjId, k: ObjId, v: ObjId) -> Result<()> {
+        if !matches!(self.obj(d).kind, Kind::Dict { .. }) {
+            return Err(Error::Type(format!("{} is not a dict", self.describe(d))));
+        }
         self.check_hashable(k)?;
-        let pos = match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => {
-                entries.iter().position(|(ek, _)| self.keys_equal(*ek, k))
-            }
-            _ => return Err(Error::Type(format!("{} is not a dict", self.describe(d)))),
-        };
+        // A dead weak reference has no hash in the model (CPython's caches it): such a key
+        // is searched for in order.
+        let hash = self.hash_of(k).ok();
+        let pos = self.dict_find(d, k, hash).pos;
         let may_track = self.may_be_tracked(k) || self.may_be_tracked(v);
         self.incref(v);
         if let Some(i) = pos {
@@ -594,12 +653,18 @@ impl Heap {
                 entries,
                 shape,
                 shared,
+                index,
                 ..
             } => {
                 entries.push((k, v));
                 shape.used += 1;
                 shape.usable = shape.usable.saturating_sub(1);
                 shape.nentries += 1;
+                let filed = hash.is_some_and(|h| index.insert(h, entries.len() - 1));
+                if index.is_built() && !filed {
+                    // No hash, or no free slot (no dict gets there): search in order.
+                    *index = DictIndex::default();
+                }
                 shared.clone()
             }
             _ => None,
@@ -658,25 +723,33 @@ impl Heap {
 
     /// `d[k]` for a str key, without taking a reference.
     pub(crate) fn dict_get_str(&self, d: ObjId, key: &str) -> Option<ObjId> {
+        let pos = self.dict_find_str(d, key)?;
         match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => {
-                entries.iter().find_map(|(k, v)| match &self.obj(*k).kind {
-                    Kind::Str { value, .. } if &**value == key => Some(*v),
-                    _ => None,
-                })
-            }
+            Kind::Dict { entries, .. } => Some(entries[pos].1),
             _ => None,
+        }
+    }
+
+    /// Where the str key `key` is among a dict's entries (`_PyDict_GetItem_KnownHash` with
+    /// the text's hash), through the index when there is one.
+    fn dict_find_str(&self, d: ObjId, key: &str) -> Option<usize> {
+        let Kind::Dict { entries, index, .. } = &self.obj(d).kind else {
+            return None;
+        };
+        let is_key =
+            |k: ObjId| matches!(&self.obj(k).kind, Kind::Str { value, .. } if &**value == key);
+        if index.is_built() {
+            index
+                .lookup(crate::hashing::str_hash(key), |pos| is_key(entries[pos].0))
+                .pos
+        } else {
+            entries.iter().position(|(k, _)| is_key(*k))
         }
     }
 
     /// `del d[key]` for a str key.
     pub(crate) fn dict_del_str(&mut self, d: ObjId, key: &str) -> Result<()> {
-        let pos = match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => entries.iter().position(
-                |(k, _)| matches!(&self.obj(*k).kind, Kind::Str { value, .. } if &**value == key),
-            ),
-            _ => None,
-        };
+        let pos = self.dict_find_str(d, key);
         let Some(i) = pos else {
             return Err(Error::Lookup(format!("KeyError: '{key}'")));
         };
@@ -689,8 +762,16 @@ impl Heap {
     /// are released.
     pub(crate) fn dict_remove_at(&mut self, d: ObjId, i: usize) {
         let (k, v) = match &mut self.obj_mut(d).kind {
-            Kind::Dict { entries, shape, .. } => {
+            Kind::Dict {
+                entries,
+                shape,
+                index,
+                ..
+            } => {
                 shape.delete();
+                if index.is_built() {
+                    index.remove(i);
+                }
                 entries.remove(i)
             }
             _ => return,
@@ -709,9 +790,11 @@ impl Heap {
                 shape,
                 shared,
                 keys_addr,
+                index,
             } => {
                 *shape = DictShape::empty();
                 *shared = None;
+                *index = DictIndex::default();
                 (std::mem::take(entries), std::mem::take(keys_addr))
             }
             _ => return,
@@ -1231,13 +1314,13 @@ impl Heap {
                 let i = self.int_of(k)?;
                 index(items, i)?
             }
-            Kind::Dict { entries, .. } => entries
-                .iter()
-                .find(|(ek, _)| self.keys_equal(*ek, k))
-                .map(|(_, v)| *v)
-                .ok_or_else(|| {
+            Kind::Dict { entries, .. } => {
+                self.check_hashable(k)?;
+                let pos = self.dict_find(o, k, self.hash_of(k).ok()).pos;
+                pos.map(|i| entries[i].1).ok_or_else(|| {
                     Error::Lookup(format!("KeyError: {}", self.repr(k).unwrap_or_default()))
-                })?,
+                })?
+            }
             _ => {
                 return Err(Error::Type(format!(
                     "'{}' object is not subscriptable",
@@ -1291,8 +1374,9 @@ impl Heap {
     /// shrinks with `list_resize` (`list_ass_slice`).
     pub(crate) fn delete_item(&mut self, o: ObjId, k: ObjId) -> Result<()> {
         match &self.obj(o).kind {
-            Kind::Dict { entries, .. } => {
-                let pos = entries.iter().position(|(ek, _)| self.keys_equal(*ek, k));
+            Kind::Dict { .. } => {
+                self.check_hashable(k)?;
+                let pos = self.dict_find(o, k, self.hash_of(k).ok()).pos;
                 match pos {
                     Some(i) => {
                         self.dict_remove_at(o, i);
@@ -1340,6 +1424,10 @@ impl Heap {
             // One hash, then the slots of the probe sequence until an equal key or an
             // unused slot.
             Kind::Set { .. } => self.set_contains(c, x)?,
+            Kind::Dict { index, .. } if index.is_built() => {
+                let found = self.dict_find(c, x, Some(self.hash_of(x)?));
+                (found.pos.is_some(), found.comparisons, found.probes)
+            }
             Kind::Dict { entries, shape, .. } => self.dict_contains(entries, shape, x)?,
             Kind::Str { value, .. } => {
                 let Kind::Str { value: needle, .. } = &self.obj(x).kind else {
@@ -1361,12 +1449,11 @@ impl Heap {
         Ok(found)
     }
 
-    /// `x in d`: the search of the dict's index table (`dictkeys_generic_lookup`; no linear
-    /// probing, `i = (5 * i + perturb + 1) & mask`), which reads an entry only where the
-    /// index holds one and compares only a key with `x`'s hash. The model keeps the entries
-    /// and not the index, so the index is laid out here as inserting the entries in order
-    /// fills it (`insertdict`, and `build_indices` after a resize); a dict with deletions
-    /// since its last resize has dummies in CPython's index that this one lacks. Returns
+    /// `x in d` for a split dict (an instance's `__dict__`), whose index is its class's
+    /// shared keys' and not its own: the search of an index laid out as inserting its
+    /// entries in order fills one (`dictkeys_generic_lookup`: no linear probing, an entry
+    /// read only where the index holds one, a key compared only when its hash is equal).
+    /// A combined dict is searched through its own index ([`Heap::dict_find`]). Returns
     /// (found, comparisons, probes).
     fn dict_contains(
         &self,
@@ -1455,14 +1542,14 @@ struct Probe {
 /// right by `PERTURB_SHIFT` more at each jump; a set also looks at the `LINEAR_PROBES`
 /// neighbours of each slot it jumps to, while they fit before the table's end. It never
 /// ends: the caller stops at an unused slot.
-struct Probes {
+pub(crate) struct Probes {
     i: usize,
     perturb: u64,
     mask: usize,
 }
 
 impl Probes {
-    fn new(hash: i64, mask: usize) -> Self {
+    pub(crate) fn new(hash: i64, mask: usize) -> Self {
         Probes {
             i: hash as u64 as usize & mask,
             perturb: hash as u64,
@@ -1494,7 +1581,7 @@ impl Probes {
     }
 
     /// `dictkeys_generic_lookup`'s next slot (no linear probing).
-    fn next_dict_slot(&mut self) -> usize {
+    pub(crate) fn next_dict_slot(&mut self) -> usize {
         self.jump()
     }
 }
@@ -1703,6 +1790,32 @@ mod tests {
             "1"
         );
         assert_eq!(len(&mut py, vec![float(f64::NAN), int(0)]).unwrap(), "2");
+    }
+
+    /// The index keeps CPython's dummies: 1 and 9 share slot 1 of an 8-slot table (9 goes
+    /// on to slot 6), and once 1 is deleted a search for 9 still steps over its slot. A new
+    /// key takes the first empty or dummy slot of its sequence (3.11's `find_empty_slot`).
+    #[test]
+    fn a_deleted_key_leaves_a_dummy_in_the_dict_index() {
+        let mut py = Heap::new();
+        py.assign("d", name("dict").call([])).unwrap();
+        for k in [1, 9, 2] {
+            py.assign_item(name("d"), int(k), none()).unwrap();
+        }
+        let search = |py: &mut Heap, k: i128| {
+            py.reset_work();
+            let found = py.contains(int(k), name("d")).unwrap();
+            let w = py.work();
+            (found, w.hash_probes, w.comparisons)
+        };
+        assert_eq!(search(&mut py, 9), (true, 2, 1));
+        py.del_item(name("d"), int(1)).unwrap();
+        assert_eq!(search(&mut py, 9), (true, 2, 1));
+        assert_eq!(search(&mut py, 1), (false, 3, 0));
+        // 17 also starts at slot 1: it takes the dummy's place, and is found at once.
+        py.assign_item(name("d"), int(17), none()).unwrap();
+        assert_eq!(search(&mut py, 17), (true, 1, 1));
+        assert_eq!(py.repr_of(name("d")).unwrap(), "{9: None, 2: None, 17: None}");
     }
 
     fn array(args: Vec<Expr>) -> Expr {

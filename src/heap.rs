@@ -1110,6 +1110,7 @@ impl Heap {
                 shape: crate::layout::DictShape::empty(),
                 shared: None,
                 keys_addr: 0,
+                index: Default::default(),
             },
         )
     }
