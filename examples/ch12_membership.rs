@@ -207,6 +207,48 @@ pub fn model_probe_sequence() -> Result<String> {
 }
 // ANCHOR_END: model_probe_sequence
 
+// ANCHOR: model_dict_dummy
+/// A dict's index after a deletion: the deleted key's slot becomes a dummy, which searches
+/// pass over and a new key may take.
+pub fn model_dict_dummy() -> Result<String> {
+    let mut py = Heap::new();
+    py.assign(
+        "d",
+        dict([(int(1), s("one")), (int(9), s("nine")), (int(2), s("two"))]),
+    )?;
+    let d_repr = py.repr_of(name("d"))?;
+    py.print(format!("d = {d_repr}"));
+    py.print(format!(
+        "{:<22} {:<6} {:>11} {:>11}",
+        "step", "result", "comparisons", "hash probes"
+    ));
+    let search = |py: &mut Heap, k: i128| -> Result<()> {
+        let test = contains(int(k), name("d"));
+        py.reset_work();
+        let found = py.with_value(test.clone(), |py, v| py.repr(v))??;
+        let work = py.work();
+        py.print(format!(
+            "{:<22} {found:<6} {:>11} {:>11}",
+            test.to_string(),
+            work.comparisons,
+            work.hash_probes
+        ));
+        Ok(())
+    };
+    search(&mut py, 9)?;
+    py.del_item(name("d"), int(1))?;
+    py.print("del d[1]");
+    search(&mut py, 9)?;
+    search(&mut py, 1)?;
+    py.assign_item(name("d"), int(17), s("seventeen"))?;
+    py.print("d[17] = 'seventeen'");
+    search(&mut py, 17)?;
+    let d_repr = py.repr_of(name("d"))?;
+    py.print(format!("d = {d_repr}"));
+    Ok(py.take_stdout())
+}
+// ANCHOR_END: model_dict_dummy
+
 // ANCHOR: model_compare_work
 /// What `==` costs on two strings: one address compare when they are one object, a read
 /// of every byte when they are two equal objects.
@@ -253,6 +295,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("model_membership_work", model_membership_work),
     ("hash_values", hash_values),
     ("model_probe_sequence", model_probe_sequence),
+    ("model_dict_dummy", model_dict_dummy),
     ("model_compare_work", model_compare_work),
 ];
 

@@ -516,7 +516,6 @@ impl Heap {
                 shape,
                 shared: Some(keys),
                 keys_addr: values_addr,
-                index: Default::default(),
             },
         );
         let mut track = false;
@@ -524,7 +523,7 @@ impl Heap {
             track |= self.may_be_tracked(v);
             let key = self.intern_str(&k);
             if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
-                entries.push((key, v));
+                entries.push((key, v), None);
                 shape.used += 1;
             }
         }

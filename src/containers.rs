@@ -4,14 +4,14 @@
 //! `set_table_resize`, `array_resize`), so sizes, the blocks requested, and the collector's
 //! view (tracked or not) come out as CPython's.
 
-use crate::dictindex::{DictIndex, Lookup};
+use crate::dictkeys::{DictIndex, Lookup};
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::getargs;
 use crate::heap::Heap;
 use crate::iteration::Flow;
 use crate::layout::{self, Block, DictKeysKind, DictShape, SetShape};
-use crate::object::{Kind, ObjId, SetEntry, TypeTag};
+use crate::object::{DictEntries, Kind, ObjId, SetEntry, TypeTag};
 use crate::sizes;
 use thin_vec::ThinVec;
 
@@ -348,13 +348,11 @@ impl Heap {
                 entries,
                 shape,
                 shared: None,
-                index,
                 ..
             } if !shape.is_empty_keys() => {
-                let hashes = if index.is_built() {
-                    Ok(index.hashes())
-                } else {
-                    entries.iter().map(|(k, _)| self.hash_of(*k)).collect()
+                let hashes = match entries.index() {
+                    Some(index) => Ok(index.hashes()),
+                    None => entries.iter().map(|(k, _)| self.hash_of(*k)).collect(),
                 };
                 (hashes.ok(), shape.table_size())
             }
@@ -363,32 +361,30 @@ impl Heap {
         let rebuilt = hashes
             .and_then(|h| DictIndex::build(size, h.into_iter()))
             .unwrap_or_default();
-        if let Kind::Dict { index, .. } = &mut self.obj_mut(d).kind {
-            *index = rebuilt;
+        if let Kind::Dict { entries, .. } = &mut self.obj_mut(d).kind {
+            entries.set_index(rebuilt);
         }
     }
 
     /// Where `k` (with `hash`) is among a dict's entries, with the probes and comparisons
     /// the search made: through the index, or in order for a dict without one.
     pub(crate) fn dict_find(&self, d: ObjId, k: ObjId, hash: Option<i64>) -> Lookup {
-        match (&self.obj(d).kind, hash) {
-            (Kind::Dict { entries, index, .. }, Some(hash)) if index.is_built() => {
-                index.lookup(hash, |pos| self.keys_equal(entries[pos].0, k))
-            }
-            (Kind::Dict { entries, .. }, _) => {
-                let pos = entries.iter().position(|(ek, _)| self.keys_equal(*ek, k));
-                let n = pos.map_or(entries.len(), |i| i + 1) as u64;
-                Lookup {
-                    pos,
-                    probes: n,
-                    comparisons: n,
-                }
-            }
-            _ => Lookup {
+        let Kind::Dict { entries, .. } = &self.obj(d).kind else {
+            return Lookup {
                 pos: None,
                 probes: 0,
                 comparisons: 0,
-            },
+            };
+        };
+        if let (Some(index), Some(hash)) = (entries.index(), hash) {
+            return index.lookup(hash, |pos| self.keys_equal(entries[pos].0, k));
+        }
+        let pos = entries.iter().position(|(ek, _)| self.keys_equal(*ek, k));
+        let n = pos.map_or(entries.len(), |i| i + 1) as u64;
+        Lookup {
+            pos,
+            probes: n,
+            comparisons: n,
         }
     }
 
@@ -531,7 +527,7 @@ impl Heap {
                 self.incref(k);
                 self.incref(v);
                 if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
-                    entries.push((k, v));
+                    entries.push((k, v), None);
                     shape.used += 1;
                 }
             }
@@ -638,7 +634,7 @@ impl Heap {
             };
             if known {
                 if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
-                    entries.push((k, v));
+                    entries.push((k, v), None);
                     shape.used += 1;
                 }
                 if may_track && !self.is_tracked(d) {
@@ -653,18 +649,12 @@ impl Heap {
                 entries,
                 shape,
                 shared,
-                index,
                 ..
             } => {
-                entries.push((k, v));
+                entries.push((k, v), hash);
                 shape.used += 1;
                 shape.usable = shape.usable.saturating_sub(1);
                 shape.nentries += 1;
-                let filed = hash.is_some_and(|h| index.insert(h, entries.len() - 1));
-                if index.is_built() && !filed {
-                    // No hash, or no free slot (no dict gets there): search in order.
-                    *index = DictIndex::default();
-                }
                 shared.clone()
             }
             _ => None,
@@ -723,27 +713,37 @@ impl Heap {
 
     /// `d[k]` for a str key, without taking a reference.
     pub(crate) fn dict_get_str(&self, d: ObjId, key: &str) -> Option<ObjId> {
-        let pos = self.dict_find_str(d, key)?;
-        match &self.obj(d).kind {
-            Kind::Dict { entries, .. } => Some(entries[pos].1),
-            _ => None,
-        }
+        let Kind::Dict { entries, .. } = &self.obj(d).kind else {
+            return None;
+        };
+        let pos = self.find_str_key(entries, key)?;
+        Some(entries[pos].1)
     }
 
     /// Where the str key `key` is among a dict's entries (`_PyDict_GetItem_KnownHash` with
     /// the text's hash), through the index when there is one.
     fn dict_find_str(&self, d: ObjId, key: &str) -> Option<usize> {
-        let Kind::Dict { entries, index, .. } = &self.obj(d).kind else {
-            return None;
-        };
+        match &self.obj(d).kind {
+            Kind::Dict { entries, .. } => self.find_str_key(entries, key),
+            _ => None,
+        }
+    }
+
+    /// [`Heap::dict_find_str`] in entries already at hand.
+    #[inline]
+    fn find_str_key(&self, entries: &DictEntries, key: &str) -> Option<usize> {
         let is_key =
             |k: ObjId| matches!(&self.obj(k).kind, Kind::Str { value, .. } if &**value == key);
-        if index.is_built() {
-            index
-                .lookup(crate::hashing::str_hash(key), |pos| is_key(entries[pos].0))
-                .pos
-        } else {
-            entries.iter().position(|(k, _)| is_key(*k))
+        match entries.index() {
+            // The text's hash is not cached (CPython's str keeps it in the object): for a
+            // few entries, comparing the texts in order costs less than hashing, and finds
+            // the same entry.
+            Some(index) if entries.len() > SCAN_STR_KEYS_UP_TO => {
+                index
+                    .lookup(crate::hashing::str_hash(key), |pos| is_key(entries[pos].0))
+                    .pos
+            }
+            _ => entries.iter().position(|(k, _)| is_key(*k)),
         }
     }
 
@@ -762,16 +762,8 @@ impl Heap {
     /// are released.
     pub(crate) fn dict_remove_at(&mut self, d: ObjId, i: usize) {
         let (k, v) = match &mut self.obj_mut(d).kind {
-            Kind::Dict {
-                entries,
-                shape,
-                index,
-                ..
-            } => {
+            Kind::Dict { entries, shape, .. } => {
                 shape.delete();
-                if index.is_built() {
-                    index.remove(i);
-                }
                 entries.remove(i)
             }
             _ => return,
@@ -790,12 +782,10 @@ impl Heap {
                 shape,
                 shared,
                 keys_addr,
-                index,
             } => {
                 *shape = DictShape::empty();
                 *shared = None;
-                *index = DictIndex::default();
-                (std::mem::take(entries), std::mem::take(keys_addr))
+                (entries.take_all(), std::mem::take(keys_addr))
             }
             _ => return,
         };
@@ -1424,7 +1414,7 @@ impl Heap {
             // One hash, then the slots of the probe sequence until an equal key or an
             // unused slot.
             Kind::Set { .. } => self.set_contains(c, x)?,
-            Kind::Dict { index, .. } if index.is_built() => {
+            Kind::Dict { entries, .. } if entries.index().is_some() => {
                 let found = self.dict_find(c, x, Some(self.hash_of(x)?));
                 (found.pos.is_some(), found.comparisons, found.probes)
             }
@@ -1520,6 +1510,9 @@ fn index(items: &[ObjId], i: i128) -> Result<ObjId> {
 
 /// `LINEAR_PROBES`: neighbouring slots a set probe inspects before it jumps.
 const LINEAR_PROBES: usize = 9;
+/// Up to this many entries, a dict is searched for a str key given as text by comparing
+/// texts in order (see [`Heap::dict_find_str`]).
+const SCAN_STR_KEYS_UP_TO: usize = 8;
 /// `PERTURB_SHIFT`: how fast the higher bits of the hash enter the jumps.
 const PERTURB_SHIFT: u32 = 5;
 
@@ -1815,7 +1808,10 @@ mod tests {
         // 17 also starts at slot 1: it takes the dummy's place, and is found at once.
         py.assign_item(name("d"), int(17), none()).unwrap();
         assert_eq!(search(&mut py, 17), (true, 1, 1));
-        assert_eq!(py.repr_of(name("d")).unwrap(), "{9: None, 2: None, 17: None}");
+        assert_eq!(
+            py.repr_of(name("d")).unwrap(),
+            "{9: None, 2: None, 17: None}"
+        );
     }
 
     fn array(args: Vec<Expr>) -> Expr {

@@ -151,6 +151,10 @@ fn bytes_hash(data: &[u8]) -> i64 {
 /// `unicode_hash`: the hash of the string's stored bytes, one, two or four per character
 /// (PEP 393: the narrowest kind that holds its largest character).
 pub(crate) fn str_hash(s: &str) -> i64 {
+    if s.is_ascii() {
+        // One byte per character, as UTF-8 stores it already.
+        return bytes_hash(s.as_bytes());
+    }
     let widest = s.chars().map(u32::from).max().unwrap_or(0);
     let data: Vec<u8> = if widest < 0x100 {
         s.chars().map(|c| u32::from(c) as u8).collect()

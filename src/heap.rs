@@ -216,7 +216,7 @@ impl Objects {
                 ..
             } => {
                 // free_keys_object: per entry, key then value, in insertion order.
-                for (k, v) in entries.drain(..) {
+                for (k, v) in entries.take_all() {
                     release.push(k);
                     release.push(v);
                 }
@@ -1110,7 +1110,6 @@ impl Heap {
                 shape: crate::layout::DictShape::empty(),
                 shared: None,
                 keys_addr: 0,
-                index: Default::default(),
             },
         )
     }

@@ -47,7 +47,7 @@ pub mod capi;
 pub mod classes;
 pub mod containers;
 pub mod context_manager;
-pub mod dictindex;
+pub mod dictkeys;
 pub mod error;
 pub mod eval;
 pub mod expr;

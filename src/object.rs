@@ -11,7 +11,6 @@ use std::num::NonZeroU32;
 use std::rc::Rc;
 use thin_vec::ThinVec;
 
-use crate::dictindex::DictIndex;
 use crate::layout::{DictShape, SetShape, SharedKeys};
 
 use crate::names::Body;
@@ -235,7 +234,7 @@ impl ClassInfo {
 
 /// A dict's entries. A `ThinVec` keeps its length and capacity in the allocation, beside
 /// the entries a traversal reads anyway, so the object table's entries stay small.
-pub type DictEntries = ThinVec<(ObjId, ObjId)>;
+pub use crate::dictkeys::DictEntries;
 
 /// An instance's inline values: (name, value), the name shared with the class's keys.
 /// One sits inside the object, more spill to the heap.
@@ -339,9 +338,6 @@ pub enum Kind {
         /// Address of the keys object this dict owns (0 for the shared empty keys), or for a
         /// split dict the address of its values array.
         keys_addr: u64,
-        /// The hash index of a combined dict's keys (none for the empty keys and a split
-        /// dict, which are searched in order).
-        index: DictIndex,
     },
     /// A `set` or `frozenset`.
     Set {
@@ -633,7 +629,7 @@ mod layout_tests {
     fn table_entries_stay_small() {
         assert_eq!(std::mem::size_of::<super::Header>(), 32);
         assert_eq!(std::mem::align_of::<super::Kind>(), 8);
-        assert!(std::mem::size_of::<super::Kind>() <= 72);
-        assert!(std::mem::size_of::<Option<super::Object>>() <= 96);
+        assert!(std::mem::size_of::<super::Kind>() <= 64);
+        assert!(std::mem::size_of::<Option<super::Object>>() <= 88);
     }
 }

@@ -1,8 +1,12 @@
-//! A dict's hash index (`dk_indices` of `Objects/dictobject.c`): a table of slots, each
-//! empty, a dummy left by a deletion, or the position of an entry. A lookup jumps through
-//! the table as `dictkeys_generic_lookup` does (no linear probing) and reads an entry only
-//! where a slot holds one; a new key takes the first empty or dummy slot of its sequence
-//! (`find_empty_slot`); a deleted key leaves a dummy that later searches step over, until a
+//! A dict's keys table (`PyDictKeysObject` of `Objects/dictobject.c`): its entries in
+//! insertion order and, for a combined dict, the hash index over them (`dk_indices`), kept
+//! in one allocation as C keeps them; the empty table (`Py_EMPTY_KEYS`) allocates nothing.
+//!
+//! The index is a table of slots, each empty, a dummy left by a deletion, or the position
+//! of an entry. A lookup jumps through it as `dictkeys_generic_lookup` does (no linear
+//! probing) and reads an entry only where a slot holds one; a new key takes the first empty
+//! or dummy slot of its sequence (`find_empty_slot`; the free-threaded builds of 3.13+ take
+//! only empty ones); a deleted key leaves a dummy that later searches step over, until a
 //! resize builds the table again from the entries (`build_indices`).
 //!
 //! CPython keeps a deleted entry in the entries array (its key NULL) until that resize; the
@@ -12,6 +16,7 @@
 use thin_vec::ThinVec;
 
 use crate::containers::Probes;
+use crate::object::ObjId;
 
 /// One slot: the position of an entry and its hash (CPython keeps the hash in the entry;
 /// here it sits beside the position, so a search needs no second array), or a marker.
@@ -56,7 +61,7 @@ impl DictIndex {
         if !size.is_power_of_two() || hashes.len() >= size || size > i32::MAX as usize {
             return None;
         }
-        let mut index = DictIndex(std::iter::repeat(Slot::UNUSED).take(size).collect());
+        let mut index = DictIndex(std::iter::repeat_n(Slot::UNUSED, size).collect());
         for (ix, hash) in hashes.enumerate() {
             if !index.insert(hash, ix) {
                 return None;
@@ -98,6 +103,9 @@ impl DictIndex {
             probes: 0,
             comparisons: 0,
         };
+        if !self.is_built() {
+            return found;
+        }
         let mut probes = Probes::new(hash, self.0.len() - 1);
         while found.probes < self.probe_limit() {
             found.probes += 1;
@@ -120,6 +128,9 @@ impl DictIndex {
     /// (`find_empty_slot`). False if there is none (a full table, which no dict has).
     #[must_use]
     pub fn insert(&mut self, hash: i64, pos: usize) -> bool {
+        if !self.is_built() {
+            return false;
+        }
         let mut probes = Probes::new(hash, self.0.len() - 1);
         for _ in 0..self.probe_limit() {
             let slot = &mut self.0[probes.next_dict_slot()];
@@ -153,6 +164,86 @@ impl DictIndex {
     /// How many slots are dummies (for tests and pictures of the table).
     pub fn dummies(&self) -> usize {
         self.0.iter().filter(|s| s.ix == Slot::DUMMY).count()
+    }
+}
+
+/// A dict's entries, `(key, value)` in insertion order, and its index (see the module doc).
+/// One word in the object table: the table itself is boxed.
+#[derive(Clone, Debug, Default)]
+pub struct DictEntries(Option<Box<Table>>);
+
+#[derive(Clone, Debug, Default)]
+struct Table {
+    entries: Vec<(ObjId, ObjId)>,
+    index: DictIndex,
+}
+
+impl DictEntries {
+    fn table(&mut self) -> &mut Table {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// Append an entry. With an index, `hash` files it there; without a hash (a key the
+    /// model cannot hash again, a dead weak reference) the index is dropped and the dict is
+    /// searched in order from then on.
+    pub fn push(&mut self, entry: (ObjId, ObjId), hash: Option<i64>) {
+        let t = self.table();
+        t.entries.push(entry);
+        let pos = t.entries.len() - 1;
+        if t.index.is_built() && !hash.is_some_and(|h| t.index.insert(h, pos)) {
+            t.index = DictIndex::default();
+        }
+    }
+
+    /// Remove entry `i` (`delitem_common`): its index slot becomes a dummy.
+    pub fn remove(&mut self, i: usize) -> (ObjId, ObjId) {
+        let t = self.table();
+        if t.index.is_built() {
+            t.index.remove(i);
+        }
+        t.entries.remove(i)
+    }
+
+    /// Every entry, in order, leaving the empty table (a dict cleared or freed).
+    pub fn take_all(&mut self) -> Vec<(ObjId, ObjId)> {
+        self.0.take().map(|t| t.entries).unwrap_or_default()
+    }
+
+    /// The index, if the dict has one.
+    pub fn index(&self) -> Option<&DictIndex> {
+        self.0.as_ref().map(|t| &t.index).filter(|i| i.is_built())
+    }
+
+    /// Replace the index (after a resize, `build_indices`; or none).
+    pub fn set_index(&mut self, index: DictIndex) {
+        if index.is_built() || self.0.is_some() {
+            self.table().index = index;
+        }
+    }
+}
+
+impl std::ops::Deref for DictEntries {
+    type Target = [(ObjId, ObjId)];
+    fn deref(&self) -> &[(ObjId, ObjId)] {
+        self.0.as_ref().map_or(&[], |t| &t.entries)
+    }
+}
+
+impl std::ops::DerefMut for DictEntries {
+    /// Values can be replaced in place; keys and order change only through the methods.
+    fn deref_mut(&mut self) -> &mut [(ObjId, ObjId)] {
+        match &mut self.0 {
+            Some(t) => &mut t.entries,
+            None => &mut [],
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a DictEntries {
+    type Item = &'a (ObjId, ObjId);
+    type IntoIter = std::slice::Iter<'a, (ObjId, ObjId)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 
