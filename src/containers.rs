@@ -484,6 +484,69 @@ impl Heap {
         }
     }
 
+    /// `dict(x)`'s `dict_update_arg`: a dict is merged (`dict_merge`); anything else is an
+    /// iterable of pairs (`PyDict_MergeFromSeq2`), each a list or tuple of two, set in
+    /// order. A mapping that is not a dict (a `mappingproxy`) goes through its `keys()`, a
+    /// dict view, which the model does not have.
+    pub(crate) fn dict_update_arg(&mut self, d: ObjId, src: ObjId) -> Result<()> {
+        match &self.obj(src).kind {
+            Kind::Dict { .. } => return self.dict_merge(d, src),
+            Kind::MappingProxy(_) => {
+                return Err(Error::NotModeled(
+                    "dict() of a mappingproxy (it reads keys(), a dict view)".into(),
+                ))
+            }
+            _ => {}
+        }
+        let items = self.iterate(src)?;
+        let mut outcome = Ok(());
+        for (i, &item) in items.iter().enumerate() {
+            if outcome.is_err() {
+                break;
+            }
+            let pair = match &self.obj(item).kind {
+                Kind::List { items, .. } => Some(items.to_vec()),
+                Kind::Tuple(items) => Some(items.to_vec()),
+                _ => None,
+            };
+            outcome = match pair.as_deref() {
+                Some(&[k, v]) => self.dict_set(d, k, v),
+                Some(other) => Err(Error::Value(format!(
+                    "dictionary update sequence element #{i} has length {}; 2 is required",
+                    other.len()
+                ))),
+                // PySequence_Fast would make a list of any other iterable (a str of two
+                // characters is a pair); the model takes lists and tuples only.
+                None if self.iterate_kind_ok(item) => Err(Error::NotModeled(format!(
+                    "dictionary update sequence element #{i} is a {}, not a list or tuple",
+                    self.type_name(item)?
+                ))),
+                None => Err(Error::Type(format!(
+                    "cannot convert dictionary update sequence element #{i} to a sequence"
+                ))),
+            };
+        }
+        for item in items {
+            self.decref(item);
+        }
+        outcome
+    }
+
+    /// Is `x` something [`Heap::iterate`] would iterate?
+    fn iterate_kind_ok(&self, x: ObjId) -> bool {
+        matches!(
+            self.obj(x).kind,
+            Kind::List { .. }
+                | Kind::Tuple(_)
+                | Kind::Set { .. }
+                | Kind::Dict { .. }
+                | Kind::MappingProxy(_)
+                | Kind::Range(_)
+                | Kind::Str { .. }
+                | Kind::Generator { .. }
+        )
+    }
+
     /// `dict_merge(a, b, override=1)` for an exact dict `b` (`d.update(b)`, `DICT_UPDATE`):
     /// into an empty dict, a clean combined `b` that is minimal or more than half used is
     /// cloned (`clone_combined_dict_keys`); otherwise one resize up front if `b` cannot fit,
@@ -1811,6 +1874,42 @@ mod tests {
         assert_eq!(
             py.repr_of(name("d")).unwrap(),
             "{9: None, 2: None, 17: None}"
+        );
+    }
+
+    /// `dict(x)`, with python3 3.11's figures: a dict is cloned (`sys.getsizeof` 184 for
+    /// two str keys), pairs are set in order (224 for two, 352 for ten), and misuse gives
+    /// CPython's errors.
+    #[test]
+    fn dict_of_a_dict_or_of_pairs() {
+        let mut py = Heap::new();
+        let pair = |a: i128, b: i128| tuple([int(a), int(b)]);
+        py.assign("d", dict([(s("a"), int(1)), (s("b"), int(2))]))
+            .unwrap();
+        let dict_of = |x: Expr| name("dict").call([x]);
+        assert_eq!(py.getsizeof(dict_of(name("d"))).unwrap(), 184);
+        assert_eq!(py.repr_of(dict_of(name("d"))).unwrap(), "{'a': 1, 'b': 2}");
+        let two = dict_of(list([pair(1, 2), list([int(3), int(4)])]));
+        assert_eq!(py.getsizeof(two.clone()).unwrap(), 224);
+        assert_eq!(py.repr_of(two).unwrap(), "{1: 2, 3: 4}");
+        let ten = dict_of(list((0..10).map(|i| pair(i, i))));
+        assert_eq!(py.getsizeof(ten).unwrap(), 352);
+        let err = |py: &mut Heap, e: Expr| py.exec(e).unwrap_err().to_string();
+        assert_eq!(
+            err(&mut py, dict_of(list([tuple([int(1), int(2), int(3)])]))),
+            "ValueError: dictionary update sequence element #0 has length 3; 2 is required"
+        );
+        assert_eq!(
+            err(&mut py, dict_of(list([int(1)]))),
+            "TypeError: cannot convert dictionary update sequence element #0 to a sequence"
+        );
+        assert_eq!(
+            err(&mut py, name("dict").call([name("d"), name("d")])),
+            "TypeError: dict expected at most 1 argument, got 2"
+        );
+        assert_eq!(
+            err(&mut py, dict_of(int(5))),
+            "TypeError: 'int' object is not iterable"
         );
     }
 

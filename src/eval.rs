@@ -345,7 +345,25 @@ impl Heap {
                     _ => self.set_from_iterable(args.first().copied(), items, true)?,
                 })
             }
-            BuiltinFn::Dict => Ok(self.new_dict_untracked()),
+            BuiltinFn::Dict => {
+                if args.len() > 1 {
+                    return Err(Error::Type(format!(
+                        "dict expected at most 1 argument, got {}",
+                        args.len()
+                    )));
+                }
+                let d = self.new_dict_untracked();
+                match args
+                    .first()
+                    .map_or(Ok(()), |&src| self.dict_update_arg(d, src))
+                {
+                    Ok(()) => Ok(d),
+                    Err(e) => {
+                        self.decref(d);
+                        Err(e)
+                    }
+                }
+            }
             BuiltinFn::Len => {
                 let n = self.len_of(arg(0)?)?;
                 Ok(self.new_int(n as i128))

@@ -92,6 +92,19 @@ const CASES: &[Case] = &[
         |e| e.to_string() == "OverflowError: signed char is greater than maximum",
     ),
     (
+        "dict() of a sequence whose second element is not a pair",
+        |py| {
+            py.assign(
+                "x",
+                name("dict").call([list([tuple([int(1), int(2)]), tuple([int(3)])])]),
+            )
+        },
+        |e| {
+            e.to_string()
+                == "ValueError: dictionary update sequence element #1 has length 1; 2 is required"
+        },
+    ),
+    (
         "len() of a range beyond Py_ssize_t",
         |py| {
             py.assign(
