@@ -741,9 +741,10 @@ impl Heap {
             }
             // Views (dict_keys, ...) are not modeled; a mappingproxy's `copy()` is a
             // `dict.copy()` of the mapping, which the model's dicts do not have either.
-            (TypeTag::MappingProxy, "keys" | "values" | "items" | "copy") => {
+            (TypeTag::MappingProxy | TypeTag::Dict, "keys" | "values" | "items" | "copy") => {
                 Err(Error::NotModeled(format!(
-                    "mappingproxy.{m}() (dict views and dict.copy are not modeled)"
+                    "{}.{m}() (dict views and dict.copy are not modeled)",
+                    tag.name()
                 )))
             }
             (TypeTag::Dict, "get") if !args.is_empty() => {

@@ -1555,7 +1555,8 @@ impl Heap {
     /// A sequence's `in`: identity first, then ==, item by item, until a match. Returns
     /// (found, comparisons made, 0 probes).
     fn scan(&self, items: &[ObjId], x: ObjId) -> (bool, u64, u64) {
-        match items.iter().position(|m| self.keys_equal(*m, x)) {
+        // Any object may be an item: lists and dicts compare by value too.
+        match items.iter().position(|m| self.values_equal(*m, x)) {
             Some(i) => (true, i as u64 + 1, 0),
             None => (false, items.len() as u64, 0),
         }
@@ -1911,6 +1912,25 @@ mod tests {
             err(&mut py, dict_of(int(5))),
             "TypeError: 'int' object is not iterable"
         );
+    }
+
+    /// A list's `in` compares items by value whatever their type (python3: all True).
+    #[test]
+    fn a_sequence_finds_equal_containers() {
+        let mut py = Heap::new();
+        let found = |py: &mut Heap, x: Expr, c: Expr| py.contains(x, c).unwrap();
+        assert!(found(&mut py, list([int(1)]), list([list([int(1)])])));
+        assert!(found(
+            &mut py,
+            dict([(s("a"), int(1))]),
+            list([dict([(s("a"), int(1))])])
+        ));
+        assert!(found(
+            &mut py,
+            tuple([int(1), list([int(2)])]),
+            tuple([tuple([int(1), list([int(2)])])])
+        ));
+        assert!(!found(&mut py, list([int(2)]), list([list([int(1)])])));
     }
 
     fn array(args: Vec<Expr>) -> Expr {

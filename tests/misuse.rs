@@ -56,6 +56,11 @@ const CASES: &[Case] = &[
         |e| matches!(e, Error::NotModeled(m) if m.contains("views")),
     ),
     (
+        "a dict's keys() (views are not modeled)",
+        |py| py.assign("k", dict([(s("a"), int(1))]).method("keys", [])),
+        |e| matches!(e, Error::NotModeled(m) if m.contains("views")),
+    ),
+    (
         "unset slot",
         |py| py.exec(name("p").attr("x")),
         |e| matches!(e, Error::NoAttribute { .. }),
