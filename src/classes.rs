@@ -7,6 +7,7 @@
 //! have fixed slots and no `__dict__` at all.
 
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 use crate::error::{Error, Result};
 use crate::heap::{Heap, Objects};
@@ -294,7 +295,10 @@ impl Heap {
                         None,
                         crate::sizes::instance_layout(c).2,
                     )),
-                    None => InstanceAttrs::Inline(InlineValues::new()),
+                    None => InstanceAttrs::Inline {
+                        values: InlineValues::new(),
+                        values_addr: 0,
+                    },
                 },
                 c.cached_keys.clone(),
                 c.has_del,
@@ -302,21 +306,18 @@ impl Heap {
             _ => unreachable!("caller checked"),
         };
         self.incref(cls);
-        let inst = self.alloc(
-            TypeTag::Instance,
-            Kind::Instance {
-                class: cls,
-                attrs,
-                values_addr: 0,
-            },
-        );
+        let inst = self.alloc(TypeTag::Instance, Kind::Instance { class: cls, attrs });
         self.head_mut(inst.index).set(Header::HAS_DEL, has_del);
         if let Some(keys) = cached_keys {
             // init_inline_values: `if (dk_usable > 1) dk_usable--`, then a values array of
             // `dk_nentries + dk_usable` slots: each instance created shrinks the next one's.
             let size = keys.borrow_mut().counts.init_instance();
             let buf = self.alloc_buffer(layout::block_request(Block::DictValues(size)));
-            if let Kind::Instance { values_addr, .. } = &mut self.obj_mut(inst).kind {
+            if let Kind::Instance {
+                attrs: InstanceAttrs::Inline { values_addr, .. },
+                ..
+            } = &mut self.obj_mut(inst).kind
+            {
                 *values_addr = buf;
             }
         }
@@ -407,7 +408,7 @@ impl Heap {
             Kind::Instance { class, attrs, .. } => {
                 let mut unset_slot = false;
                 let own = match attrs {
-                    InstanceAttrs::Inline(vals) => {
+                    InstanceAttrs::Inline { values: vals, .. } => {
                         vals.iter().find(|(k, _)| &**k == attr).map(|(_, v)| *v)
                     }
                     InstanceAttrs::Dict(d) => self.dict_get_str(*d, attr),
@@ -467,8 +468,11 @@ impl Heap {
                 return Ok(d);
             }
             Kind::Instance {
-                attrs: InstanceAttrs::Inline(vals),
-                values_addr,
+                attrs:
+                    InstanceAttrs::Inline {
+                        values: vals,
+                        values_addr,
+                    },
                 ..
             } => (std::mem::take(vals), std::mem::take(values_addr)),
             Kind::Type(_) => {
@@ -505,7 +509,7 @@ impl Heap {
             TypeTag::Dict,
             Kind::Dict {
                 entries: Default::default(),
-                shape,
+                shape: shape.into(),
                 shared: Some(keys),
                 keys_addr: values_addr,
             },
@@ -516,7 +520,7 @@ impl Heap {
             let key = self.intern_str(&k);
             if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
                 entries.push((key, v));
-                shape.used += 1;
+                shape.update(|s| s.used += 1);
             }
         }
         if track {
@@ -594,7 +598,7 @@ impl Heap {
                 return Ok(());
             }
             Kind::Instance {
-                attrs: InstanceAttrs::Inline(vals),
+                attrs: InstanceAttrs::Inline { values: vals, .. },
                 ..
             } => {
                 if let Some((_, slot)) = vals.iter_mut().find(|(k, _)| &**k == attr) {
@@ -625,7 +629,7 @@ impl Heap {
                 });
                 if let Some(name) = stored {
                     if let Kind::Instance {
-                        attrs: InstanceAttrs::Inline(vals),
+                        attrs: InstanceAttrs::Inline { values: vals, .. },
                         ..
                     } = &mut self.obj_mut(o).kind
                     {
@@ -672,7 +676,7 @@ impl Heap {
         };
         let dict = match &mut self.obj_mut(o).kind {
             Kind::Instance { attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => {
+                InstanceAttrs::Inline { values: vals, .. } => {
                     let i = vals
                         .iter()
                         .position(|(k, _)| &**k == attr)
@@ -833,7 +837,7 @@ impl Heap {
         name: &Rc<str>,
         locals: Vec<(Rc<str>, Option<ObjId>)>,
     ) -> ObjId {
-        let locals: Vec<(Rc<str>, ObjId)> = locals
+        let locals: ThinVec<(Rc<str>, ObjId)> = locals
             .into_iter()
             .filter_map(|(n, v)| v.map(|v| (n, v)))
             .collect();
@@ -852,8 +856,7 @@ impl Heap {
                 name: name.clone(),
                 locals,
                 framesize,
-                next: 0,
-                stop,
+                counter: Box::new((0, stop)),
             },
         );
         self.gc_track(g);
@@ -873,10 +876,10 @@ impl Heap {
         const ITERATOR: &str = "<range_iterator>";
         let (next, stop, started, finished) = match &self.obj(g).kind {
             Kind::Generator {
-                next, stop, locals, ..
+                counter, locals, ..
             } => (
-                *next,
-                *stop,
+                counter.0,
+                counter.1,
                 locals.iter().any(|(n, _)| &**n == ITERATOR),
                 locals.is_empty(),
             ),
@@ -910,8 +913,10 @@ impl Heap {
         let v = self.new_int(next.into());
         self.incref(v);
         let old = match &mut self.obj_mut(g).kind {
-            Kind::Generator { next, locals, .. } => {
-                *next += 1;
+            Kind::Generator {
+                counter, locals, ..
+            } => {
+                counter.0 += 1;
                 match locals.iter_mut().find(|(n, _)| &**n == "i") {
                     Some((_, slot)) => Some(std::mem::replace(slot, v)),
                     None => {

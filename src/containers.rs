@@ -111,7 +111,7 @@ impl Heap {
                 allocated,
                 items_addr,
                 ..
-            } => (*allocated, *items_addr),
+            } => (*allocated as usize, *items_addr),
             _ => return,
         };
         if new_alloc == allocated && (addr != 0 || new_alloc == 0) {
@@ -125,7 +125,7 @@ impl Heap {
             ..
         } = &mut self.obj_mut(l).kind
         {
-            *allocated = new_alloc;
+            *allocated = u32::try_from(new_alloc).expect("a list's capacity below 2^32");
             *items_addr = new_addr;
         }
     }
@@ -143,7 +143,7 @@ impl Heap {
     /// removes an item, resizes, then sets the size: the model has already removed it).
     fn list_resize_from(&mut self, l: ObjId, old_len: usize, new_len: usize) {
         let allocated = match &self.obj(l).kind {
-            Kind::List { allocated, .. } => *allocated,
+            Kind::List { allocated, .. } => *allocated as usize,
             _ => return,
         };
         let new_alloc = layout::list_resize(allocated, old_len, new_len);
@@ -158,7 +158,7 @@ impl Heap {
         let (len, allocated) = match &self.obj(l).kind {
             Kind::List {
                 items, allocated, ..
-            } => (items.len(), *allocated),
+            } => (items.len(), *allocated as usize),
             _ => return,
         };
         if len >= allocated {
@@ -215,7 +215,7 @@ impl Heap {
         let (len, allocated) = match &self.obj(l).kind {
             Kind::List {
                 items, allocated, ..
-            } => (items.len(), *allocated),
+            } => (items.len(), *allocated as usize),
             _ => return,
         };
         if len < allocated {
@@ -329,7 +329,7 @@ impl Heap {
             if new_shape.kind != DictKeysKind::Split {
                 *shared = None;
             }
-            *shape = new_shape;
+            *shape = new_shape.into();
             *keys_addr = addr;
         }
     }
@@ -474,7 +474,7 @@ impl Heap {
                 self.incref(v);
                 if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
                     entries.push((k, v));
-                    shape.used += 1;
+                    shape.update(|s| s.used += 1);
                 }
             }
             if may_track && !self.is_tracked(d) {
@@ -578,7 +578,7 @@ impl Heap {
             if known {
                 if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
                     entries.push((k, v));
-                    shape.used += 1;
+                    shape.update(|s| s.used += 1);
                 }
                 if may_track && !self.is_tracked(d) {
                     self.gc_track(d);
@@ -595,9 +595,11 @@ impl Heap {
                 ..
             } => {
                 entries.push((k, v));
-                shape.used += 1;
-                shape.usable = shape.usable.saturating_sub(1);
-                shape.nentries += 1;
+                shape.update(|s| {
+                    s.used += 1;
+                    s.usable = s.usable.saturating_sub(1);
+                    s.nentries += 1;
+                });
                 shared.clone()
             }
             _ => None,
@@ -650,7 +652,7 @@ impl Heap {
         // A split dict's counts live in the class's keys: keep the local copy in step.
         let shape = self.dict_shape(d);
         if let Kind::Dict { shape: s, .. } = &mut self.obj_mut(d).kind {
-            *s = shape;
+            *s = shape.into();
         }
     }
 
@@ -688,7 +690,7 @@ impl Heap {
     pub(crate) fn dict_remove_at(&mut self, d: ObjId, i: usize) {
         let (k, v) = match &mut self.obj_mut(d).kind {
             Kind::Dict { entries, shape, .. } => {
-                shape.delete();
+                shape.update(DictShape::delete);
                 entries.remove(i)
             }
             _ => return,
@@ -708,7 +710,7 @@ impl Heap {
                 shared,
                 keys_addr,
             } => {
-                *shape = DictShape::empty();
+                *shape = DictShape::empty().into();
                 *shared = None;
                 (std::mem::take(entries), std::mem::take(keys_addr))
             }
@@ -741,7 +743,7 @@ impl Heap {
             Kind::Set {
                 items: ThinVec::new(),
                 table: std::iter::repeat_n(SetEntry::EMPTY, shape.table).collect(),
-                shape,
+                shape: shape.into(),
                 frozen,
                 table_addr: 0,
             },
@@ -789,7 +791,7 @@ impl Heap {
                     .filter(|(_, e)| e.item < SetEntry::DUMMY)
                     .map(|(j, e)| (j, e.hash))
                     .collect(),
-                *shape,
+                shape.get(),
             ),
             _ => (Vec::new(), SetShape::new()),
         };
@@ -861,7 +863,7 @@ impl Heap {
         let (old, addr) = match &self.obj(st).kind {
             Kind::Set {
                 shape, table_addr, ..
-            } => (*shape, *table_addr),
+            } => (shape.get(), *table_addr),
             _ => return,
         };
         let mut new_addr = addr;
@@ -879,7 +881,7 @@ impl Heap {
             if new.table != table.len() {
                 *table = ThinVec::from(set_table_resized(table, new.table));
             }
-            *shape = new;
+            *shape = new.into();
             *table_addr = new_addr;
         }
     }
@@ -993,10 +995,10 @@ impl Heap {
                 items.push(v);
                 if p.reuses_dummy {
                     // A dummy's slot: used grows, fill does not, no resize.
-                    shape.used += 1;
+                    shape.update(SetShape::add_into_dummy);
                     return Ok(());
                 }
-                *shape
+                shape.get()
             }
             _ => return Ok(()),
         };
@@ -1034,7 +1036,7 @@ impl Heap {
                 e.item -= 1;
             }
         }
-        shape.used = shape.used.saturating_sub(1);
+        shape.update(SetShape::discard);
         Some(v)
     }
 
@@ -1340,7 +1342,7 @@ impl Heap {
             // One hash, then the slots of the probe sequence until an equal key or an
             // unused slot.
             Kind::Set { .. } => self.set_contains(c, x)?,
-            Kind::Dict { entries, shape, .. } => self.dict_contains(entries, shape, x)?,
+            Kind::Dict { entries, shape, .. } => self.dict_contains(entries, &shape.get(), x)?,
             Kind::Str { value, .. } => {
                 let Kind::Str { value: needle, .. } = &self.obj(x).kind else {
                     return Err(Error::Type(

@@ -595,7 +595,7 @@ impl Heap {
         let empty = self.statics.empty_tuple;
         if let Kind::Instance {
             class,
-            attrs: InstanceAttrs::Inline(vals),
+            attrs: InstanceAttrs::Inline { values: vals, .. },
             ..
         } = &self.obj(id).kind
         {
@@ -624,19 +624,23 @@ impl Heap {
                 // old table's keys are released in its order, and the table freed last.
                 release.extend(set_members(items, table));
                 items.clear();
-                *shape = SetShape::new();
-                *table = std::iter::repeat_n(SetEntry::EMPTY, shape.table).collect();
+                let empty = SetShape::new();
+                *shape = empty.into();
+                *table = std::iter::repeat_n(SetEntry::EMPTY, empty.table).collect();
                 freed_after = std::mem::take(table_addr);
             }
             Kind::Instance { attrs, .. } => match attrs {
                 // Cleared one at a time by clear_slots (above).
                 InstanceAttrs::Slots(_) => {}
                 // Already in `release`, in key order.
-                InstanceAttrs::Inline(vals) => vals.clear(),
+                InstanceAttrs::Inline { values: vals, .. } => vals.clear(),
                 InstanceAttrs::Dict(d) => {
                     // Py_CLEAR(*dictptr): the instance goes back to having no attributes.
                     release.push(*d);
-                    *attrs = InstanceAttrs::Inline(Default::default());
+                    *attrs = InstanceAttrs::Inline {
+                        values: Default::default(),
+                        values_addr: 0,
+                    };
                 }
             },
             Kind::Function(func) => {
@@ -1463,7 +1467,7 @@ impl Objects {
                 shape,
                 shared,
                 ..
-            } => match (shape.kind, shared) {
+            } => match (shape.kind(), shared) {
                 (DictKeysKind::General, _) => {
                     for (k, v) in entries {
                         f(*v);
@@ -1496,7 +1500,7 @@ impl Objects {
             Kind::Instance { class, attrs, .. } => {
                 // subtype_traverse: the slots, the inline values or the dict, then the type.
                 match attrs {
-                    InstanceAttrs::Inline(vals) => {
+                    InstanceAttrs::Inline { values: vals, .. } => {
                         if self.inline_in_key_order(*class, vals) {
                             vals.iter().for_each(|(_, v)| f(*v));
                         } else {

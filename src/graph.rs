@@ -341,7 +341,7 @@ impl Heap {
                     .map(|(k, v)| (format!("[{}]", self.repr(*k).unwrap_or_default()), *v)),
             ),
             Kind::Instance { class, attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => {
+                InstanceAttrs::Inline { values: vals, .. } => {
                     rows(&mut vals.iter().map(|(n, v)| (format!(".{n}"), *v)))
                 }
                 InstanceAttrs::Dict(d) => vec![(".__dict__".into(), Some(*d))],
@@ -387,7 +387,7 @@ impl Heap {
             Kind::Instance { class, attrs, .. } => {
                 // Show atomic attribute values inline: `.value = 'left'`.
                 let vals: Vec<(String, ObjId)> = match attrs {
-                    InstanceAttrs::Inline(v) => {
+                    InstanceAttrs::Inline { values: v, .. } => {
                         v.iter().map(|(n, x)| (n.to_string(), *x)).collect()
                     }
                     InstanceAttrs::Slots(sl) => self

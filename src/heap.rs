@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 use crate::error::{Error, Result};
 use crate::freelist::FreeLists;
@@ -148,7 +149,7 @@ fn drop_value(slot: &mut Option<Object>, tag: TypeTag) {
             {
                 match attrs {
                     InstanceAttrs::Slots(slots) => drop(slots),
-                    InstanceAttrs::Inline(values) => drop(values),
+                    InstanceAttrs::Inline { values, .. } => drop(values),
                     InstanceAttrs::Dict(_) => {}
                 }
             }
@@ -220,7 +221,7 @@ impl Objects {
                     release.push(k);
                     release.push(v);
                 }
-                taken.keys = Some((*shape, std::mem::take(keys_addr)));
+                taken.keys = Some((shape.get(), std::mem::take(keys_addr)));
             }
             Kind::Set {
                 items,
@@ -233,21 +234,19 @@ impl Objects {
                 items.clear();
                 taken.buffer = std::mem::take(table_addr);
             }
-            Kind::Instance {
-                class,
-                attrs,
-                values_addr,
-            } => {
+            Kind::Instance { class, attrs } => {
                 // subtype_dealloc: slots, then the dict or inline values; the class last.
                 let class = *class;
-                taken.buffer = std::mem::take(values_addr);
+                if let InstanceAttrs::Inline { values_addr, .. } = attrs {
+                    taken.buffer = std::mem::take(values_addr);
+                }
                 taken.after = Some(class);
                 match attrs {
                     // The slot values are left as `None`; the vector goes with the object.
                     InstanceAttrs::Slots(slots) => {
                         release.extend(slots.iter_mut().filter_map(Option::take))
                     }
-                    InstanceAttrs::Inline(values) => {
+                    InstanceAttrs::Inline { values, .. } => {
                         // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
                         let values = std::mem::take(values);
                         self.inline_values_in_key_order_into(class, &values, release);
@@ -263,7 +262,7 @@ impl Objects {
                 }
                 release.push(f.code);
             }
-            Kind::Code { consts, .. } => release.append(consts),
+            Kind::Code { consts, .. } => release.extend(consts.drain(..)),
             Kind::Type(c) => {
                 release.push(c.dict);
                 release.push(c.mro);
@@ -1105,7 +1104,7 @@ impl Heap {
             TypeTag::Dict,
             Kind::Dict {
                 entries: Default::default(),
-                shape: crate::layout::DictShape::empty(),
+                shape: crate::layout::DictShape::empty().into(),
                 shared: None,
                 keys_addr: 0,
             },
@@ -1118,7 +1117,7 @@ impl Heap {
             TypeTag::Code,
             Kind::Code {
                 name: Rc::from(name),
-                consts: Vec::new(),
+                consts: ThinVec::new(),
             },
         )
     }

@@ -110,7 +110,7 @@ impl Heap {
             Kind::List { items, .. } => position(items),
             Kind::Tuple(items) => position(items),
             Kind::Instance { class, attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => vals
+                InstanceAttrs::Inline { values: vals, .. } => vals
                     .iter()
                     .find(|(_, v)| *v == dst)
                     .map(|(k, _)| format!(".{k}")),
