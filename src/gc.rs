@@ -603,6 +603,13 @@ impl Heap {
             self.objs
                 .inline_values_in_key_order_into(*class, vals, &mut release);
         }
+        if let Kind::Instance {
+            attrs: InstanceAttrs::InlineOne { value, .. },
+            ..
+        } = &self.obj(id).kind
+        {
+            release.push(*value);
+        }
         match &mut self.obj_mut(id).kind {
             Kind::List {
                 items,
@@ -634,6 +641,12 @@ impl Heap {
                 InstanceAttrs::Slots(_) => {}
                 // Already in `release`, in key order.
                 InstanceAttrs::Inline { values: vals, .. } => vals.clear(),
+                InstanceAttrs::InlineOne { values_addr, .. } => {
+                    *attrs = InstanceAttrs::Inline {
+                        values: Default::default(),
+                        values_addr: values_addr.get(),
+                    };
+                }
                 InstanceAttrs::Dict(d) => {
                     // Py_CLEAR(*dictptr): the instance goes back to having no attributes.
                     release.push(*d);
@@ -1509,6 +1522,7 @@ impl Objects {
                             ordered.into_iter().for_each(&mut f)
                         }
                     }
+                    InstanceAttrs::InlineOne { value, .. } => f(*value),
                     InstanceAttrs::Dict(d) => f(*d),
                     InstanceAttrs::Slots(sl) => sl.iter().flatten().copied().for_each(&mut f),
                 }

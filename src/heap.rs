@@ -16,7 +16,8 @@ use crate::gc::GcState;
 use crate::intern::Interned;
 use crate::names::Frame;
 use crate::object::{
-    set_members, BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
+    set_members, BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, SplitAddr,
+    TypeTag,
 };
 use crate::obmalloc::Obmalloc;
 use crate::sizes;
@@ -150,7 +151,7 @@ fn drop_value(slot: &mut Option<Object>, tag: TypeTag) {
                 match attrs {
                     InstanceAttrs::Slots(slots) => drop(slots),
                     InstanceAttrs::Inline { values, .. } => drop(values),
-                    InstanceAttrs::Dict(_) => {}
+                    InstanceAttrs::InlineOne { .. } | InstanceAttrs::Dict(_) => {}
                 }
             }
         }
@@ -237,8 +238,14 @@ impl Objects {
             Kind::Instance { class, attrs } => {
                 // subtype_dealloc: slots, then the dict or inline values; the class last.
                 let class = *class;
-                if let InstanceAttrs::Inline { values_addr, .. } = attrs {
-                    taken.buffer = std::mem::take(values_addr);
+                match attrs {
+                    InstanceAttrs::Inline { values_addr, .. } => {
+                        taken.buffer = std::mem::take(values_addr);
+                    }
+                    InstanceAttrs::InlineOne { values_addr, .. } => {
+                        taken.buffer = std::mem::replace(values_addr, SplitAddr::new(0)).get();
+                    }
+                    _ => {}
                 }
                 taken.after = Some(class);
                 match attrs {
@@ -250,6 +257,13 @@ impl Objects {
                         // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
                         let values = std::mem::take(values);
                         self.inline_values_in_key_order_into(class, &values, release);
+                    }
+                    InstanceAttrs::InlineOne { value, .. } => {
+                        release.push(*value);
+                        *attrs = InstanceAttrs::Inline {
+                            values: ThinVec::new(),
+                            values_addr: 0,
+                        };
                     }
                     InstanceAttrs::Dict(d) => release.push(*d),
                 }

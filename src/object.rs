@@ -234,7 +234,8 @@ impl ClassInfo {
 pub type DictEntries = ThinVec<(ObjId, ObjId)>;
 
 /// An instance's inline values: (name, value), the name shared with the class's keys.
-/// A `ThinVec` (one word, empty without an allocation) keeps the table entry at 64 bytes.
+/// A `ThinVec` (one word, empty without an allocation) keeps the table entry at 64 bytes;
+/// a single value is kept without it ([`InstanceAttrs::InlineOne`]).
 pub type InlineValues = ThinVec<(Rc<str>, ObjId)>;
 
 /// An instance's `__slots__` values (each `None` until set), in the order of its class's
@@ -299,17 +300,60 @@ impl<'a> IntoIterator for &'a SlotValues {
     }
 }
 
+/// A `u64` address as two 4-aligned halves (see [`InstanceAttrs::InlineOne`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SplitAddr {
+    lo: u32,
+    hi: u32,
+}
+
+impl SplitAddr {
+    /// Split `addr`.
+    #[inline]
+    pub const fn new(addr: u64) -> Self {
+        SplitAddr {
+            lo: addr as u32,
+            hi: (addr >> 32) as u32,
+        }
+    }
+
+    /// The address.
+    #[inline]
+    pub const fn get(self) -> u64 {
+        ((self.hi as u64) << 32) | self.lo as u64
+    }
+}
+
+impl std::fmt::Debug for SplitAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#x}", self.get())
+    }
+}
+
 /// Where an instance keeps its attributes.
 #[derive(Debug, Clone)]
 pub enum InstanceAttrs {
     /// 3.11 inline values: no dict object exists; values sit in a values array that follows
-    /// the class's shared keys.
+    /// the class's shared keys. None, or (after a second name, a `del` or `__dict__`) any
+    /// number.
     Inline {
         /// The values.
         values: InlineValues,
         /// Address of the values array (0 if none): only an instance with inline values
         /// has one (a materialized `__dict__` takes it over).
         values_addr: u64,
+    },
+    /// Inline values holding exactly one value, whose name is the class's shared key number
+    /// `key` (as C indexes the values array): the common one-attribute instance keeps it
+    /// in the table entry, with no allocation. The address is split in halves, 4-aligned,
+    /// so the variant fits after the tag [`SlotValues`] leaves.
+    InlineOne {
+        /// The name's position in the class's cached keys (which only grow).
+        key: u32,
+        /// The value.
+        value: ObjId,
+        /// The values array's address.
+        values_addr: SplitAddr,
     },
     /// A `__dict__` was asked for: the values moved into a real dict object.
     Dict(ObjId),

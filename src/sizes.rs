@@ -261,6 +261,10 @@ impl Heap {
                 attrs: InstanceAttrs::Inline { values_addr, .. },
                 ..
             } => Some(("values", *values_addr)),
+            Kind::Instance {
+                attrs: InstanceAttrs::InlineOne { values_addr, .. },
+                ..
+            } => Some(("values", values_addr.get())),
             Kind::Array { items_addr, .. } => Some(("buffer", *items_addr)),
             Kind::Type(c) => Some(("cached keys", c.cached_keys_addr)),
             _ => None,
