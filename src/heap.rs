@@ -16,8 +16,7 @@ use crate::gc::GcState;
 use crate::intern::Interned;
 use crate::names::Frame;
 use crate::object::{
-    set_members, BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, SplitAddr,
-    TypeTag,
+    set_members, BuiltinFn, Header, InstanceAttrs, Kind, MemSource, ObjId, Object, Refs, TypeTag,
 };
 use crate::obmalloc::Obmalloc;
 use crate::sizes;
@@ -238,27 +237,25 @@ impl Objects {
             Kind::Instance { class, attrs } => {
                 // subtype_dealloc: slots, then the dict or inline values; the class last.
                 let class = *class;
-                match attrs {
-                    InstanceAttrs::Inline { values_addr, .. } => {
-                        taken.buffer = std::mem::take(values_addr);
-                    }
-                    InstanceAttrs::InlineOne { values_addr, .. } => {
-                        taken.buffer = std::mem::replace(values_addr, SplitAddr::new(0)).get();
-                    }
-                    _ => {}
-                }
                 taken.after = Some(class);
                 match attrs {
                     // The slot values are left as `None`; the vector goes with the object.
                     InstanceAttrs::Slots(slots) => {
                         release.extend(slots.iter_mut().filter_map(Option::take))
                     }
-                    InstanceAttrs::Inline { values, .. } => {
+                    InstanceAttrs::Inline {
+                        values,
+                        values_addr,
+                    } => {
+                        taken.buffer = std::mem::take(values_addr);
                         // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
                         let values = std::mem::take(values);
                         self.inline_values_in_key_order_into(class, &values, release);
                     }
-                    InstanceAttrs::InlineOne { value, .. } => {
+                    InstanceAttrs::InlineOne {
+                        value, values_addr, ..
+                    } => {
+                        taken.buffer = values_addr.get();
                         release.push(*value);
                         *attrs = InstanceAttrs::Inline {
                             values: ThinVec::new(),
