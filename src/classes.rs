@@ -8,6 +8,7 @@
 //! that dict but a new read-only `mappingproxy` over it on every access.
 
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 use crate::error::{Error, Result};
 use crate::heap::{Heap, Objects};
@@ -15,8 +16,9 @@ use crate::layout::{self, Block, DictShape, SharedKeys};
 use crate::names::Body;
 use crate::object::{
     CachedKeys, ClassInfo, FunctionInfo, Header, InlineValues, InstanceAttrs, Kind, ObjId,
-    SlotValues, TypeTag,
+    SlotValues, SplitAddr, TypeTag,
 };
+use smallvec::SmallVec;
 
 /// A class definition, built before it runs: `Class::new("Node").method(...)`.
 #[derive(Clone)]
@@ -295,7 +297,10 @@ impl Heap {
                         None,
                         crate::sizes::instance_layout(c).2,
                     )),
-                    None => InstanceAttrs::Inline(InlineValues::new()),
+                    None => InstanceAttrs::Inline {
+                        values: InlineValues::new(),
+                        values_addr: 0,
+                    },
                 },
                 c.cached_keys.clone(),
                 c.has_del,
@@ -303,21 +308,18 @@ impl Heap {
             _ => unreachable!("caller checked"),
         };
         self.incref(cls);
-        let inst = self.alloc(
-            TypeTag::Instance,
-            Kind::Instance {
-                class: cls,
-                attrs,
-                values_addr: 0,
-            },
-        );
+        let inst = self.alloc(TypeTag::Instance, Kind::Instance { class: cls, attrs });
         self.head_mut(inst.index).set(Header::HAS_DEL, has_del);
         if let Some(keys) = cached_keys {
             // init_inline_values: `if (dk_usable > 1) dk_usable--`, then a values array of
             // `dk_nentries + dk_usable` slots: each instance created shrinks the next one's.
             let size = keys.borrow_mut().counts.init_instance();
             let buf = self.alloc_buffer(layout::block_request(Block::DictValues(size)));
-            if let Kind::Instance { values_addr, .. } = &mut self.obj_mut(inst).kind {
+            if let Kind::Instance {
+                attrs: InstanceAttrs::Inline { values_addr, .. },
+                ..
+            } = &mut self.obj_mut(inst).kind
+            {
                 *values_addr = buf;
             }
         }
@@ -413,8 +415,11 @@ impl Heap {
             Kind::Instance { class, attrs, .. } => {
                 let mut unset_slot = false;
                 let own = match attrs {
-                    InstanceAttrs::Inline(vals) => {
+                    InstanceAttrs::Inline { values: vals, .. } => {
                         vals.iter().find(|(k, _)| &**k == attr).map(|(_, v)| *v)
+                    }
+                    InstanceAttrs::InlineOne { key, value, .. } => {
+                        (&*self.objs.key_name(*class, *key) == attr).then_some(*value)
                     }
                     InstanceAttrs::Dict(d) => self.dict_get_str(*d, attr),
                     InstanceAttrs::Slots(sl) => {
@@ -473,6 +478,7 @@ impl Heap {
     /// `o.__dict__` on an instance: materializes the dict from the inline values (3.11's
     /// `make_dict_from_instance_attributes`); untracked unless a value may be tracked.
     pub(crate) fn instance_dict(&mut self, o: ObjId) -> Result<ObjId> {
+        self.spill_inline_one(o);
         let (vals, values_addr) = match &mut self.obj_mut(o).kind {
             Kind::Instance {
                 attrs: InstanceAttrs::Dict(d),
@@ -483,8 +489,11 @@ impl Heap {
                 return Ok(d);
             }
             Kind::Instance {
-                attrs: InstanceAttrs::Inline(vals),
-                values_addr,
+                attrs:
+                    InstanceAttrs::Inline {
+                        values: vals,
+                        values_addr,
+                    },
                 ..
             } => (std::mem::take(vals), std::mem::take(values_addr)),
             _ => {
@@ -513,7 +522,7 @@ impl Heap {
             TypeTag::Dict,
             Kind::Dict {
                 entries: Default::default(),
-                shape,
+                shape: shape.into(),
                 shared: Some(keys),
                 keys_addr: values_addr,
             },
@@ -524,7 +533,7 @@ impl Heap {
             let key = self.intern_str(&k);
             if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
                 entries.push((key, v), None);
-                shape.used += 1;
+                shape.update(|s| s.used += 1);
             }
         }
         if track {
@@ -582,6 +591,27 @@ impl Heap {
             Kind::Instance { class, .. } => *class,
             _ => unreachable!("tag is Instance"),
         };
+        if let Kind::Instance {
+            attrs: InstanceAttrs::InlineOne { key, .. },
+            ..
+        } = &self.obj(o).kind
+        {
+            if &*self.objs.key_name(class, *key) == attr {
+                let Kind::Instance {
+                    attrs: InstanceAttrs::InlineOne { value, .. },
+                    ..
+                } = &mut self.obj_mut(o).kind
+                else {
+                    unreachable!("matched above")
+                };
+                let old = std::mem::replace(value, v);
+                self.incref(v);
+                self.decref(old);
+                return Ok(());
+            }
+            // A second name: the values move to a vector.
+            self.spill_inline_one(o);
+        }
         let slot_index = self.slot_index(class, attr);
         let dict = match &mut self.obj_mut(o).kind {
             Kind::Instance {
@@ -602,7 +632,7 @@ impl Heap {
                 return Ok(());
             }
             Kind::Instance {
-                attrs: InstanceAttrs::Inline(vals),
+                attrs: InstanceAttrs::Inline { values: vals, .. },
                 ..
             } => {
                 if let Some((_, slot)) = vals.iter_mut().find(|(k, _)| &**k == attr) {
@@ -621,23 +651,33 @@ impl Heap {
                 // The name is shared with the keys (one string for every instance).
                 let stored = keys.and_then(|keys| {
                     let mut keys = keys.borrow_mut();
-                    if let Some(k) = keys.names.iter().find(|k| &***k == attr) {
-                        Some(k.clone())
+                    if let Some(i) = keys.names.iter().position(|k| &**k == attr) {
+                        Some((i, keys.names[i].clone()))
                     } else if keys.counts.insert_key().is_some() {
                         let k: Rc<str> = Rc::from(attr);
                         keys.names.push(k.clone());
-                        Some(k)
+                        Some((keys.names.len() - 1, k))
                     } else {
                         None
                     }
                 });
-                if let Some(name) = stored {
-                    if let Kind::Instance {
-                        attrs: InstanceAttrs::Inline(vals),
-                        ..
-                    } = &mut self.obj_mut(o).kind
-                    {
-                        vals.push((name, v));
+                if let Some((i, name)) = stored {
+                    if let Kind::Instance { attrs, .. } = &mut self.obj_mut(o).kind {
+                        match attrs {
+                            // The first value stays in the table entry.
+                            InstanceAttrs::Inline {
+                                values: vals,
+                                values_addr,
+                            } if vals.is_empty() => {
+                                *attrs = InstanceAttrs::InlineOne {
+                                    key: u32::try_from(i).expect("a shared key's index"),
+                                    value: v,
+                                    values_addr: SplitAddr::new(*values_addr),
+                                }
+                            }
+                            InstanceAttrs::Inline { values: vals, .. } => vals.push((name, v)),
+                            _ => unreachable!("inline values matched above"),
+                        }
                     }
                     self.incref(v);
                     return Ok(());
@@ -665,6 +705,7 @@ impl Heap {
 
     /// `del o.attr`
     pub(crate) fn remove_attr(&mut self, o: ObjId, attr: &str) -> Result<()> {
+        self.spill_inline_one(o);
         let ty = self.type_name(o)?;
         let no_attr = || Error::NoAttribute {
             ty: ty.clone(),
@@ -680,7 +721,7 @@ impl Heap {
         };
         let dict = match &mut self.obj_mut(o).kind {
             Kind::Instance { attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => {
+                InstanceAttrs::Inline { values: vals, .. } => {
                     let i = vals
                         .iter()
                         .position(|(k, _)| &**k == attr)
@@ -695,6 +736,7 @@ impl Heap {
                     self.decref(v);
                     return Ok(());
                 }
+                InstanceAttrs::InlineOne { .. } => unreachable!("spilled above"),
                 InstanceAttrs::Dict(d) => *d,
             },
             Kind::Type(c) => c.dict,
@@ -853,7 +895,7 @@ impl Heap {
         name: &Rc<str>,
         locals: Vec<(Rc<str>, Option<ObjId>)>,
     ) -> ObjId {
-        let locals: Vec<(Rc<str>, ObjId)> = locals
+        let locals: ThinVec<(Rc<str>, ObjId)> = locals
             .into_iter()
             .filter_map(|(n, v)| v.map(|v| (n, v)))
             .collect();
@@ -872,8 +914,7 @@ impl Heap {
                 name: name.clone(),
                 locals,
                 framesize,
-                next: 0,
-                stop,
+                counter: Box::new((0, stop)),
             },
         );
         self.gc_track(g);
@@ -893,10 +934,10 @@ impl Heap {
         const ITERATOR: &str = "<range_iterator>";
         let (next, stop, started, finished) = match &self.obj(g).kind {
             Kind::Generator {
-                next, stop, locals, ..
+                counter, locals, ..
             } => (
-                *next,
-                *stop,
+                counter.0,
+                counter.1,
                 locals.iter().any(|(n, _)| &**n == ITERATOR),
                 locals.is_empty(),
             ),
@@ -930,8 +971,10 @@ impl Heap {
         let v = self.new_int(next.into());
         self.incref(v);
         let old = match &mut self.obj_mut(g).kind {
-            Kind::Generator { next, locals, .. } => {
-                *next += 1;
+            Kind::Generator {
+                counter, locals, ..
+            } => {
+                counter.0 += 1;
                 match locals.iter_mut().find(|(n, _)| &**n == "i") {
                     Some((_, slot)) => Some(std::mem::replace(slot, v)),
                     None => {
@@ -951,7 +994,60 @@ impl Heap {
     }
 }
 
+impl Heap {
+    /// An [`InstanceAttrs::InlineOne`] becomes [`InstanceAttrs::Inline`] (a vector of named
+    /// values), for the paths that add, remove or hand over values; anything else is left.
+    pub(crate) fn spill_inline_one(&mut self, o: ObjId) {
+        let (name, value, addr) = match &self.obj(o).kind {
+            Kind::Instance {
+                class,
+                attrs:
+                    InstanceAttrs::InlineOne {
+                        key,
+                        value,
+                        values_addr,
+                    },
+            } => (self.objs.key_name(*class, *key), *value, values_addr.get()),
+            _ => return,
+        };
+        if let Kind::Instance { attrs, .. } = &mut self.obj_mut(o).kind {
+            *attrs = InstanceAttrs::Inline {
+                values: thin_vec::thin_vec![(name, value)],
+                values_addr: addr,
+            };
+        }
+    }
+}
+
 impl Objects {
+    /// The name of `class`'s shared key number `key` (an [`InstanceAttrs::InlineOne`]'s).
+    pub(crate) fn key_name(&self, class: ObjId, key: u32) -> Rc<str> {
+        match &self.obj(class).kind {
+            Kind::Type(c) => c
+                .cached_keys
+                .as_ref()
+                .and_then(|k| k.borrow().names.get(key as usize).cloned()),
+            _ => None,
+        }
+        .expect("an inline value's key is in its class's cached keys")
+    }
+
+    /// An instance's inline values as (name, value) pairs in the instance's order (none
+    /// for a `__dict__` or `__slots__`), for the paths that show or search them by name.
+    pub(crate) fn inline_pairs(
+        &self,
+        class: ObjId,
+        attrs: &InstanceAttrs,
+    ) -> SmallVec<[(Rc<str>, ObjId); 1]> {
+        match attrs {
+            InstanceAttrs::Inline { values, .. } => values.iter().cloned().collect(),
+            InstanceAttrs::InlineOne { key, value, .. } => {
+                smallvec::smallvec![(self.key_name(class, *key), *value)]
+            }
+            _ => SmallVec::new(),
+        }
+    }
+
     /// Whether an instance's inline values are already in its class's key order (the
     /// usual case: it set its attributes in the order the first instance did).
     #[inline]
@@ -1126,6 +1222,46 @@ mod tests {
                 "__doc__"
             ]
         );
+    }
+
+    /// One inline value sits in the table entry (`InlineOne`); a second name, a `del` or
+    /// `__dict__` move the values to a vector, and every path sees the same attributes.
+    #[test]
+    fn one_inline_value_stays_in_the_entry() {
+        let mut h = Heap::new();
+        h.class(Class::new("P")).unwrap();
+        h.assign("p", name("P").call([])).unwrap();
+        let p = h.lookup("p").unwrap();
+        let is_one = |h: &Heap| {
+            matches!(
+                h.obj(p).kind,
+                Kind::Instance {
+                    attrs: InstanceAttrs::InlineOne { .. },
+                    ..
+                }
+            )
+        };
+        let size = h.sizeof(p).unwrap();
+        h.assign_attr(name("p"), "x", int(1000)).unwrap();
+        assert!(is_one(&h));
+        h.assign_attr(name("p"), "x", int(1001)).unwrap();
+        assert!(is_one(&h));
+        assert_eq!(x_of(&mut h), Some(1001));
+        assert_eq!(h.sizeof(p).unwrap(), size);
+        h.assign_attr(name("p"), "y", int(2)).unwrap();
+        assert!(!is_one(&h));
+        h.del_attr(name("p"), "y").unwrap();
+        assert_eq!(x_of(&mut h), Some(1001));
+        // A fresh instance: `__dict__` of one inline value.
+        h.assign("p", name("P").call([])).unwrap();
+        h.assign_attr(name("p"), "x", int(7)).unwrap();
+        h.assign("d", name("p").attr("__dict__")).unwrap();
+        assert_eq!(x_of(&mut h), Some(7));
+        // A cycle through the one value is found and freed.
+        h.assign("q", name("P").call([])).unwrap();
+        h.assign_attr(name("q"), "x", name("q")).unwrap();
+        h.del("q").unwrap();
+        assert_eq!(h.gc_collect(2).unwrap(), 1);
     }
 
     /// The class dict behind `P` (no reference taken).

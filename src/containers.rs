@@ -114,7 +114,7 @@ impl Heap {
                 allocated,
                 items_addr,
                 ..
-            } => (*allocated, *items_addr),
+            } => (*allocated as usize, *items_addr),
             _ => return,
         };
         if new_alloc == allocated && (addr != 0 || new_alloc == 0) {
@@ -128,7 +128,7 @@ impl Heap {
             ..
         } = &mut self.obj_mut(l).kind
         {
-            *allocated = new_alloc;
+            *allocated = u32::try_from(new_alloc).expect("a list's capacity below 2^32");
             *items_addr = new_addr;
         }
     }
@@ -146,7 +146,7 @@ impl Heap {
     /// removes an item, resizes, then sets the size: the model has already removed it).
     fn list_resize_from(&mut self, l: ObjId, old_len: usize, new_len: usize) {
         let allocated = match &self.obj(l).kind {
-            Kind::List { allocated, .. } => *allocated,
+            Kind::List { allocated, .. } => *allocated as usize,
             _ => return,
         };
         let new_alloc = layout::list_resize(allocated, old_len, new_len);
@@ -161,7 +161,7 @@ impl Heap {
         let (len, allocated) = match &self.obj(l).kind {
             Kind::List {
                 items, allocated, ..
-            } => (items.len(), *allocated),
+            } => (items.len(), *allocated as usize),
             _ => return,
         };
         if len >= allocated {
@@ -218,7 +218,7 @@ impl Heap {
         let (len, allocated) = match &self.obj(l).kind {
             Kind::List {
                 items, allocated, ..
-            } => (items.len(), *allocated),
+            } => (items.len(), *allocated as usize),
             _ => return,
         };
         if len < allocated {
@@ -332,7 +332,7 @@ impl Heap {
             if new_shape.kind != DictKeysKind::Split {
                 *shared = None;
             }
-            *shape = new_shape;
+            *shape = new_shape.into();
             *keys_addr = addr;
         }
         self.dict_reindex(d);
@@ -349,12 +349,12 @@ impl Heap {
                 shape,
                 shared: None,
                 ..
-            } if !shape.is_empty_keys() => {
+            } if !shape.get().is_empty_keys() => {
                 let hashes = match entries.index() {
                     Some(index) => Ok(index.hashes()),
                     None => entries.iter().map(|(k, _)| self.hash_of(*k)).collect(),
                 };
-                (hashes.ok(), shape.table_size())
+                (hashes.ok(), shape.get().table_size())
             }
             _ => (None, 0),
         };
@@ -591,7 +591,7 @@ impl Heap {
                 self.incref(v);
                 if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
                     entries.push((k, v), None);
-                    shape.used += 1;
+                    shape.update(|s| s.used += 1);
                 }
             }
             // The copied keys object brings its index: the same table, no dummies.
@@ -698,7 +698,7 @@ impl Heap {
             if known {
                 if let Kind::Dict { entries, shape, .. } = &mut self.obj_mut(d).kind {
                     entries.push((k, v), None);
-                    shape.used += 1;
+                    shape.update(|s| s.used += 1);
                 }
                 if may_track && !self.is_tracked(d) {
                     self.gc_track(d);
@@ -715,9 +715,11 @@ impl Heap {
                 ..
             } => {
                 entries.push((k, v), hash);
-                shape.used += 1;
-                shape.usable = shape.usable.saturating_sub(1);
-                shape.nentries += 1;
+                shape.update(|s| {
+                    s.used += 1;
+                    s.usable = s.usable.saturating_sub(1);
+                    s.nentries += 1;
+                });
                 shared.clone()
             }
             _ => None,
@@ -770,7 +772,7 @@ impl Heap {
         // A split dict's counts live in the class's keys: keep the local copy in step.
         let shape = self.dict_shape(d);
         if let Kind::Dict { shape: s, .. } = &mut self.obj_mut(d).kind {
-            *s = shape;
+            *s = shape.into();
         }
     }
 
@@ -826,7 +828,7 @@ impl Heap {
     pub(crate) fn dict_remove_at(&mut self, d: ObjId, i: usize) {
         let (k, v) = match &mut self.obj_mut(d).kind {
             Kind::Dict { entries, shape, .. } => {
-                shape.delete();
+                shape.update(DictShape::delete);
                 entries.remove(i)
             }
             _ => return,
@@ -846,7 +848,7 @@ impl Heap {
                 shared,
                 keys_addr,
             } => {
-                *shape = DictShape::empty();
+                *shape = DictShape::empty().into();
                 *shared = None;
                 (entries.take_all(), std::mem::take(keys_addr))
             }
@@ -879,7 +881,7 @@ impl Heap {
             Kind::Set {
                 items: ThinVec::new(),
                 table: std::iter::repeat_n(SetEntry::EMPTY, shape.table).collect(),
-                shape,
+                shape: shape.into(),
                 frozen,
                 table_addr: 0,
             },
@@ -927,7 +929,7 @@ impl Heap {
                     .filter(|(_, e)| e.item < SetEntry::DUMMY)
                     .map(|(j, e)| (j, e.hash))
                     .collect(),
-                *shape,
+                shape.get(),
             ),
             _ => (Vec::new(), SetShape::new()),
         };
@@ -999,7 +1001,7 @@ impl Heap {
         let (old, addr) = match &self.obj(st).kind {
             Kind::Set {
                 shape, table_addr, ..
-            } => (*shape, *table_addr),
+            } => (shape.get(), *table_addr),
             _ => return,
         };
         let mut new_addr = addr;
@@ -1017,7 +1019,7 @@ impl Heap {
             if new.table != table.len() {
                 *table = ThinVec::from(set_table_resized(table, new.table));
             }
-            *shape = new;
+            *shape = new.into();
             *table_addr = new_addr;
         }
     }
@@ -1131,10 +1133,10 @@ impl Heap {
                 items.push(v);
                 if p.reuses_dummy {
                     // A dummy's slot: used grows, fill does not, no resize.
-                    shape.used += 1;
+                    shape.update(SetShape::add_into_dummy);
                     return Ok(());
                 }
-                *shape
+                shape.get()
             }
             _ => return Ok(()),
         };
@@ -1172,7 +1174,7 @@ impl Heap {
                 e.item -= 1;
             }
         }
-        shape.used = shape.used.saturating_sub(1);
+        shape.update(SetShape::discard);
         Some(v)
     }
 
@@ -1481,7 +1483,7 @@ impl Heap {
                 let found = self.dict_find(c, x, Some(self.hash_of(x)?));
                 (found.pos.is_some(), found.comparisons, found.probes)
             }
-            Kind::Dict { entries, shape, .. } => self.dict_contains(entries, shape, x)?,
+            Kind::Dict { entries, shape, .. } => self.dict_contains(entries, &shape.get(), x)?,
             Kind::Str { value, .. } => {
                 let Kind::Str { value: needle, .. } = &self.obj(x).kind else {
                     return Err(Error::Type(

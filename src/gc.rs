@@ -596,13 +596,20 @@ impl Heap {
         let empty = self.statics.empty_tuple;
         if let Kind::Instance {
             class,
-            attrs: InstanceAttrs::Inline(vals),
+            attrs: InstanceAttrs::Inline { values: vals, .. },
             ..
         } = &self.obj(id).kind
         {
             // _PyObject_ClearInstanceAttributes: in the class's shared-keys order.
             self.objs
                 .inline_values_in_key_order_into(*class, vals, &mut release);
+        }
+        if let Kind::Instance {
+            attrs: InstanceAttrs::InlineOne { value, .. },
+            ..
+        } = &self.obj(id).kind
+        {
+            release.push(*value);
         }
         match &mut self.obj_mut(id).kind {
             Kind::List {
@@ -625,19 +632,29 @@ impl Heap {
                 // old table's keys are released in its order, and the table freed last.
                 release.extend(set_members(items, table));
                 items.clear();
-                *shape = SetShape::new();
-                *table = std::iter::repeat_n(SetEntry::EMPTY, shape.table).collect();
+                let empty = SetShape::new();
+                *shape = empty.into();
+                *table = std::iter::repeat_n(SetEntry::EMPTY, empty.table).collect();
                 freed_after = std::mem::take(table_addr);
             }
             Kind::Instance { attrs, .. } => match attrs {
                 // Cleared one at a time by clear_slots (above).
                 InstanceAttrs::Slots(_) => {}
                 // Already in `release`, in key order.
-                InstanceAttrs::Inline(vals) => vals.clear(),
+                InstanceAttrs::Inline { values: vals, .. } => vals.clear(),
+                InstanceAttrs::InlineOne { values_addr, .. } => {
+                    *attrs = InstanceAttrs::Inline {
+                        values: Default::default(),
+                        values_addr: values_addr.get(),
+                    };
+                }
                 InstanceAttrs::Dict(d) => {
                     // Py_CLEAR(*dictptr): the instance goes back to having no attributes.
                     release.push(*d);
-                    *attrs = InstanceAttrs::Inline(Default::default());
+                    *attrs = InstanceAttrs::Inline {
+                        values: Default::default(),
+                        values_addr: 0,
+                    };
                 }
             },
             Kind::Function(func) => {
@@ -1463,7 +1480,7 @@ impl Objects {
                 shape,
                 shared,
                 ..
-            } => match (shape.kind, shared) {
+            } => match (shape.kind(), shared) {
                 (DictKeysKind::General, _) => {
                     for (k, v) in entries {
                         f(*v);
@@ -1496,7 +1513,7 @@ impl Objects {
             Kind::Instance { class, attrs, .. } => {
                 // subtype_traverse: the slots, the inline values or the dict, then the type.
                 match attrs {
-                    InstanceAttrs::Inline(vals) => {
+                    InstanceAttrs::Inline { values: vals, .. } => {
                         if self.inline_in_key_order(*class, vals) {
                             vals.iter().for_each(|(_, v)| f(*v));
                         } else {
@@ -1505,6 +1522,7 @@ impl Objects {
                             ordered.into_iter().for_each(&mut f)
                         }
                     }
+                    InstanceAttrs::InlineOne { value, .. } => f(*value),
                     InstanceAttrs::Dict(d) => f(*d),
                     InstanceAttrs::Slots(sl) => sl.iter().flatten().copied().for_each(&mut f),
                 }

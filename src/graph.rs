@@ -341,9 +341,13 @@ impl Heap {
                     .map(|(k, v)| (format!("[{}]", self.repr(*k).unwrap_or_default()), *v)),
             ),
             Kind::Instance { class, attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => {
-                    rows(&mut vals.iter().map(|(n, v)| (format!(".{n}"), *v)))
-                }
+                InstanceAttrs::Inline { .. } | InstanceAttrs::InlineOne { .. } => rows(
+                    &mut self
+                        .objs
+                        .inline_pairs(*class, attrs)
+                        .iter()
+                        .map(|(n, v)| (format!(".{n}"), *v)),
+                ),
                 InstanceAttrs::Dict(d) => vec![(".__dict__".into(), Some(*d))],
                 InstanceAttrs::Slots(sl) => rows(
                     &mut self
@@ -389,9 +393,12 @@ impl Heap {
             Kind::Instance { class, attrs, .. } => {
                 // Show atomic attribute values inline: `.value = 'left'`.
                 let vals: Vec<(String, ObjId)> = match attrs {
-                    InstanceAttrs::Inline(v) => {
-                        v.iter().map(|(n, x)| (n.to_string(), *x)).collect()
-                    }
+                    InstanceAttrs::Inline { .. } | InstanceAttrs::InlineOne { .. } => self
+                        .objs
+                        .inline_pairs(*class, attrs)
+                        .iter()
+                        .map(|(n, x)| (n.to_string(), *x))
+                        .collect(),
                     InstanceAttrs::Slots(sl) => self
                         .slot_names(*class)
                         .zip(sl)

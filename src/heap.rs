@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 use crate::error::{Error, Result};
 use crate::freelist::FreeLists;
@@ -148,8 +149,8 @@ fn drop_value(slot: &mut Option<Object>, tag: TypeTag) {
             {
                 match attrs {
                     InstanceAttrs::Slots(slots) => drop(slots),
-                    InstanceAttrs::Inline(values) => drop(values),
-                    InstanceAttrs::Dict(_) => {}
+                    InstanceAttrs::Inline { values, .. } => drop(values),
+                    InstanceAttrs::InlineOne { .. } | InstanceAttrs::Dict(_) => {}
                 }
             }
         }
@@ -220,7 +221,7 @@ impl Objects {
                     release.push(k);
                     release.push(v);
                 }
-                taken.keys = Some((*shape, std::mem::take(keys_addr)));
+                taken.keys = Some((shape.get(), std::mem::take(keys_addr)));
             }
             Kind::Set {
                 items,
@@ -233,24 +234,33 @@ impl Objects {
                 items.clear();
                 taken.buffer = std::mem::take(table_addr);
             }
-            Kind::Instance {
-                class,
-                attrs,
-                values_addr,
-            } => {
+            Kind::Instance { class, attrs } => {
                 // subtype_dealloc: slots, then the dict or inline values; the class last.
                 let class = *class;
-                taken.buffer = std::mem::take(values_addr);
                 taken.after = Some(class);
                 match attrs {
                     // The slot values are left as `None`; the vector goes with the object.
                     InstanceAttrs::Slots(slots) => {
                         release.extend(slots.iter_mut().filter_map(Option::take))
                     }
-                    InstanceAttrs::Inline(values) => {
+                    InstanceAttrs::Inline {
+                        values,
+                        values_addr,
+                    } => {
+                        taken.buffer = std::mem::take(values_addr);
                         // _PyObject_FreeInstanceAttributes: in the class's shared-keys order.
                         let values = std::mem::take(values);
                         self.inline_values_in_key_order_into(class, &values, release);
+                    }
+                    InstanceAttrs::InlineOne {
+                        value, values_addr, ..
+                    } => {
+                        taken.buffer = values_addr.get();
+                        release.push(*value);
+                        *attrs = InstanceAttrs::Inline {
+                            values: ThinVec::new(),
+                            values_addr: 0,
+                        };
                     }
                     InstanceAttrs::Dict(d) => release.push(*d),
                 }
@@ -263,7 +273,7 @@ impl Objects {
                 }
                 release.push(f.code);
             }
-            Kind::Code { consts, .. } => release.append(consts),
+            Kind::Code { consts, .. } => release.extend(consts.drain(..)),
             Kind::Type(c) => {
                 release.push(c.dict);
                 release.push(c.mro);
@@ -1107,7 +1117,7 @@ impl Heap {
             TypeTag::Dict,
             Kind::Dict {
                 entries: Default::default(),
-                shape: crate::layout::DictShape::empty(),
+                shape: crate::layout::DictShape::empty().into(),
                 shared: None,
                 keys_addr: 0,
             },
@@ -1120,7 +1130,7 @@ impl Heap {
             TypeTag::Code,
             Kind::Code {
                 name: Rc::from(name),
-                consts: Vec::new(),
+                consts: ThinVec::new(),
             },
         )
     }

@@ -583,6 +583,78 @@ pub struct DictShape {
     pub usable: usize,
 }
 
+/// A count as a dict or set object stores it (a `u32`: the model's containers stay far
+/// below 2^32 entries, as [`crate::eval`] caps sequences at 2^28).
+fn count32(n: usize) -> u32 {
+    u32::try_from(n).expect("a container count below 2^32")
+}
+
+/// A [`DictShape`] as a dict object stores it: `u32` counts, packed to 2-byte alignment, so
+/// the shape fits beside the `Kind::Dict` variant's tag and the object table entry stays
+/// at 64 bytes. Read it with [`PackedDictShape::get`]; no reference to a field is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub struct PackedDictShape {
+    used: u32,
+    nentries: u32,
+    usable: u32,
+    log2_size: u8,
+    kind: DictKeysKind,
+}
+
+impl PackedDictShape {
+    /// The shape.
+    #[inline]
+    pub fn get(self) -> DictShape {
+        DictShape {
+            log2_size: self.log2_size,
+            kind: self.kind,
+            used: self.used as usize,
+            nentries: self.nentries as usize,
+            usable: self.usable as usize,
+        }
+    }
+
+    /// `dk_kind` (read on every dict traversal).
+    #[inline]
+    pub fn kind(self) -> DictKeysKind {
+        self.kind
+    }
+
+    /// Change the shape through `f`.
+    #[inline]
+    pub fn update(&mut self, f: impl FnOnce(&mut DictShape)) {
+        let mut s = self.get();
+        f(&mut s);
+        *self = s.into();
+    }
+}
+
+impl From<DictShape> for PackedDictShape {
+    #[inline]
+    fn from(s: DictShape) -> Self {
+        PackedDictShape {
+            used: count32(s.used),
+            nentries: count32(s.nentries),
+            usable: count32(s.usable),
+            log2_size: s.log2_size,
+            kind: s.kind,
+        }
+    }
+}
+
+impl Default for PackedDictShape {
+    fn default() -> Self {
+        DictShape::empty().into()
+    }
+}
+
+impl std::fmt::Debug for PackedDictShape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 impl Default for DictShape {
     fn default() -> Self {
         Self::empty()
@@ -1023,6 +1095,52 @@ pub struct SetShape {
     pub fill: usize,
     /// `used`: active slots.
     pub used: usize,
+}
+
+/// A [`SetShape`] as a set object stores it: `u32` counts (see [`PackedDictShape`]), so
+/// the `Kind::Set` variant fits the 64-byte table entry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PackedSetShape {
+    table: u32,
+    fill: u32,
+    used: u32,
+}
+
+impl PackedSetShape {
+    /// The shape.
+    #[inline]
+    pub fn get(self) -> SetShape {
+        SetShape {
+            table: self.table as usize,
+            fill: self.fill as usize,
+            used: self.used as usize,
+        }
+    }
+
+    /// Change the shape through `f`.
+    #[inline]
+    pub fn update(&mut self, f: impl FnOnce(&mut SetShape)) {
+        let mut s = self.get();
+        f(&mut s);
+        *self = s.into();
+    }
+}
+
+impl From<SetShape> for PackedSetShape {
+    #[inline]
+    fn from(s: SetShape) -> Self {
+        PackedSetShape {
+            table: count32(s.table),
+            fill: count32(s.fill),
+            used: count32(s.used),
+        }
+    }
+}
+
+impl std::fmt::Debug for PackedSetShape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 impl Default for SetShape {

@@ -110,7 +110,9 @@ impl Heap {
             Kind::List { items, .. } => position(items),
             Kind::Tuple(items) => position(items),
             Kind::Instance { class, attrs, .. } => match attrs {
-                InstanceAttrs::Inline(vals) => vals
+                InstanceAttrs::Inline { .. } | InstanceAttrs::InlineOne { .. } => self
+                    .objs
+                    .inline_pairs(*class, attrs)
                     .iter()
                     .find(|(_, v)| *v == dst)
                     .map(|(k, _)| format!(".{k}")),

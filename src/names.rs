@@ -7,6 +7,7 @@
 //! it ends, even when it fails, so counts observed between statements are CPython's.
 
 use std::rc::Rc;
+use thin_vec::ThinVec;
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -357,7 +358,7 @@ impl Heap {
     /// a local is a cycle only the collector can free).
     fn clear_frame(&mut self, frame: Frame) {
         if let Some(fo) = frame.frame_obj {
-            let kept: Vec<(Rc<str>, ObjId)> = frame
+            let kept: ThinVec<(Rc<str>, ObjId)> = frame
                 .locals
                 .into_iter()
                 .filter_map(|(n, v)| v.map(|v| (n, v)))
@@ -401,8 +402,8 @@ impl Heap {
             crate::object::TypeTag::Frame,
             Kind::Frame {
                 name,
-                locals: Vec::new(),
-                live: Some(depth - 1),
+                locals: ThinVec::new(),
+                live: Some(u32::try_from(depth - 1).expect("frame depth below 2^32")),
             },
         );
         self.gc_track(fo);

@@ -11,7 +11,7 @@ use std::num::NonZeroU32;
 use std::rc::Rc;
 use thin_vec::ThinVec;
 
-use crate::layout::{DictShape, SetShape, SharedKeys};
+use crate::layout::{PackedDictShape, PackedSetShape, SharedKeys};
 
 use crate::names::Body;
 
@@ -24,8 +24,9 @@ pub struct ObjId {
     pub(crate) generation: NonZeroU32,
 }
 
-/// Up to four references inline: most tuples, frames and instances hold few.
-pub type Refs = SmallVec<[ObjId; 4]>;
+/// Up to three references inline (a tuple's items): most tuples hold few, and three keep
+/// the variant within the table entry's 64 bytes.
+pub type Refs = SmallVec<[ObjId; 3]>;
 
 /// The built-in types the model knows. User classes are `Instance`s of a `Type` object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -237,19 +238,127 @@ impl ClassInfo {
 pub use crate::dictkeys::DictEntries;
 
 /// An instance's inline values: (name, value), the name shared with the class's keys.
-/// One sits inside the object, more spill to the heap.
-pub type InlineValues = SmallVec<[(Rc<str>, ObjId); 1]>;
+/// A `ThinVec` (one word, empty without an allocation) keeps the table entry at 64 bytes;
+/// a single value is kept without it ([`InstanceAttrs::InlineOne`]).
+pub type InlineValues = ThinVec<(Rc<str>, ObjId)>;
 
 /// An instance's `__slots__` values (each `None` until set), in the order of its class's
-/// [`ClassInfo::value_slots`], which holds the names; two sit inside the object.
-pub type SlotValues = SmallVec<[Option<ObjId>; 2]>;
+/// [`ClassInfo::value_slots`], which holds the names. Up to two sit inside the object (the
+/// common slotted instance); the count never changes after creation. Smaller than a
+/// `SmallVec` (no capacity word), and its tag leaves room for [`InstanceAttrs`]' own.
+#[derive(Debug, Clone)]
+pub enum SlotValues {
+    /// At most two slots: `len` of `values` are used.
+    Inline {
+        /// How many slots.
+        len: u8,
+        /// The values (the ones past `len` stay `None`).
+        values: [Option<ObjId>; 2],
+    },
+    /// More than two slots.
+    Heap(Box<[Option<ObjId>]>),
+}
+
+impl SlotValues {
+    /// `n` slots, each `elem`.
+    pub fn from_elem(elem: Option<ObjId>, n: usize) -> Self {
+        if n <= 2 {
+            let mut values = [None; 2];
+            values[..n].fill(elem);
+            SlotValues::Inline {
+                len: n as u8,
+                values,
+            }
+        } else {
+            SlotValues::Heap(vec![elem; n].into_boxed_slice())
+        }
+    }
+}
+
+impl std::ops::Deref for SlotValues {
+    type Target = [Option<ObjId>];
+    #[inline]
+    fn deref(&self) -> &[Option<ObjId>] {
+        match self {
+            SlotValues::Inline { len, values } => &values[..*len as usize],
+            SlotValues::Heap(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for SlotValues {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [Option<ObjId>] {
+        match self {
+            SlotValues::Inline { len, values } => &mut values[..*len as usize],
+            SlotValues::Heap(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a SlotValues {
+    type Item = &'a Option<ObjId>;
+    type IntoIter = std::slice::Iter<'a, Option<ObjId>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// A `u64` address as two 4-aligned halves (see [`InstanceAttrs::InlineOne`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SplitAddr {
+    lo: u32,
+    hi: u32,
+}
+
+impl SplitAddr {
+    /// Split `addr`.
+    #[inline]
+    pub const fn new(addr: u64) -> Self {
+        SplitAddr {
+            lo: addr as u32,
+            hi: (addr >> 32) as u32,
+        }
+    }
+
+    /// The address.
+    #[inline]
+    pub const fn get(self) -> u64 {
+        ((self.hi as u64) << 32) | self.lo as u64
+    }
+}
+
+impl std::fmt::Debug for SplitAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#x}", self.get())
+    }
+}
 
 /// Where an instance keeps its attributes.
 #[derive(Debug, Clone)]
 pub enum InstanceAttrs {
     /// 3.11 inline values: no dict object exists; values sit in a values array that follows
-    /// the class's shared keys.
-    Inline(InlineValues),
+    /// the class's shared keys. None, or (after a second name, a `del` or `__dict__`) any
+    /// number.
+    Inline {
+        /// The values.
+        values: InlineValues,
+        /// Address of the values array (0 if none): only an instance with inline values
+        /// has one (a materialized `__dict__` takes it over).
+        values_addr: u64,
+    },
+    /// Inline values holding exactly one value, whose name is the class's shared key number
+    /// `key` (as C indexes the values array): the common one-attribute instance keeps it
+    /// in the table entry, with no allocation. The address is split in halves, 4-aligned,
+    /// so the variant fits after the tag [`SlotValues`] leaves.
+    InlineOne {
+        /// The name's position in the class's cached keys (which only grow).
+        key: u32,
+        /// The value.
+        value: ObjId,
+        /// The values array's address.
+        values_addr: SplitAddr,
+    },
     /// A `__dict__` was asked for: the values moved into a real dict object.
     Dict(ObjId),
     /// `__slots__`: one fixed pointer per slot, possibly unset.
@@ -319,8 +428,9 @@ pub enum Kind {
     List {
         /// The items.
         items: Vec<ObjId>,
-        /// `allocated`: capacity of the separately allocated items array.
-        allocated: usize,
+        /// `allocated`: capacity of the separately allocated items array (a `u32` packs
+        /// beside the variant's tag; the model caps sizes far below 2^32).
+        allocated: u32,
         /// Address of the items array (0 when `allocated` is 0).
         items_addr: u64,
     },
@@ -332,7 +442,7 @@ pub enum Kind {
         /// keys), kind (general, unicode, split), `dk_nentries` (deleted entries included)
         /// and `dk_usable`. For a split dict, the entry counts are the class's: read them
         /// from `shared`.
-        shape: DictShape,
+        shape: PackedDictShape,
         /// For a split dict (a materialized instance `__dict__`): the class's keys.
         shared: Option<SharedKeysRef>,
         /// Address of the keys object this dict owns (0 for the shared empty keys), or for a
@@ -348,7 +458,7 @@ pub enum Kind {
         /// hash and its position in `items`, or unused, or a dummy left by a removal.
         table: ThinVec<SetEntry>,
         /// The hash table: size (`mask + 1`; 8 is the inline smalltable), `fill`, `used`.
-        shape: SetShape,
+        shape: PackedSetShape,
         /// `frozenset` rather than `set`.
         frozen: bool,
         /// Address of the table when it outgrew the smalltable (else 0).
@@ -363,10 +473,8 @@ pub enum Kind {
     Instance {
         /// Its class (a strong reference, as heap types are referenced by their instances).
         class: ObjId,
-        /// Its attributes.
+        /// Its attributes (and the inline values array's address).
         attrs: InstanceAttrs,
-        /// Address of the 3.11 inline values array (0 if none).
-        values_addr: u64,
     },
     /// A function object.
     Function(Box<FunctionInfo>),
@@ -375,7 +483,7 @@ pub enum Kind {
         /// Name of the unit (`<module>`, `<cell 3>`, a function name).
         name: Rc<str>,
         /// `co_consts`: strong references to every constant of the unit.
-        consts: Vec<ObjId>,
+        consts: ThinVec<ObjId>,
     },
     /// A frame object materialized by `sys._getframe()`: it owns the frame's locals once
     /// the function has returned.
@@ -383,9 +491,9 @@ pub enum Kind {
         /// Function name.
         name: Rc<str>,
         /// The locals the frame object keeps alive.
-        locals: Vec<(Rc<str>, ObjId)>,
+        locals: ThinVec<(Rc<str>, ObjId)>,
         /// Index of the live interpreter frame it mirrors, while the call runs.
-        live: Option<usize>,
+        live: Option<u32>,
     },
     /// A weak reference: does not own its referent.
     WeakRef {
@@ -420,14 +528,13 @@ pub enum Kind {
         /// The function it came from.
         name: Rc<str>,
         /// Locals held by the suspended frame.
-        locals: Vec<(Rc<str>, ObjId)>,
+        locals: ThinVec<(Rc<str>, ObjId)>,
         /// Words of frame data (`co_framesize`), which sets its size in 3.11 (a `u32` keeps
         /// the variant within the table entry's bound).
         framesize: u32,
-        /// The remaining values it will yield (the model runs generators as counters).
-        next: i64,
-        /// One past the last value.
-        stop: i64,
+        /// The next value it will yield and one past the last (the model runs generators
+        /// as counters); boxed, as generators are rare and the entry has 64 bytes.
+        counter: Box<(i64, i64)>,
     },
     /// `array.array`: raw machine values, no objects inside.
     Array {
@@ -623,13 +730,31 @@ pub enum MemSource {
 #[cfg(test)]
 mod layout_tests {
     /// The object table's two arrays: the header stays at 32 bytes (two per cache line),
-    /// the rest of an object at 88 (collector passes that traverse objects stream through
-    /// these entries): `Kind` is 8-aligned and at most 64 bytes.
+    /// the rest of an object at 64 (collector passes that traverse objects stream through
+    /// these entries, and are bound by their bytes): `Kind` is 8-aligned and at most 40.
     #[test]
     fn table_entries_stay_small() {
         assert_eq!(std::mem::size_of::<super::Header>(), 32);
         assert_eq!(std::mem::align_of::<super::Kind>(), 8);
-        assert!(std::mem::size_of::<super::Kind>() <= 64);
-        assert!(std::mem::size_of::<Option<super::Object>>() <= 88);
+        assert!(std::mem::size_of::<super::Kind>() <= 40);
+        assert!(std::mem::size_of::<Option<super::Object>>() <= 64);
+    }
+
+    /// Slot values: up to two inline, more on the heap; the slice has the class's count.
+    #[test]
+    fn slot_values_keep_their_count() {
+        use super::SlotValues;
+        for n in 0..5 {
+            let mut s = SlotValues::from_elem(None, n);
+            assert_eq!(s.len(), n);
+            assert_eq!(matches!(s, SlotValues::Inline { .. }), n <= 2);
+            if let Some(first) = s.first_mut() {
+                *first = Some(super::ObjId {
+                    index: 7,
+                    generation: std::num::NonZeroU32::MIN,
+                });
+            }
+            assert_eq!(s.iter().flatten().count(), usize::from(n > 0));
+        }
     }
 }

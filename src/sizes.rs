@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::heap::Heap;
 use crate::layout::{self, Block, DictKeysKind, DictShape};
-use crate::object::{ClassInfo, Kind, ObjId, TypeTag};
+use crate::object::{ClassInfo, InstanceAttrs, Kind, ObjId, TypeTag};
 
 /// `PyDict_LOG_MINSIZE`: the first keys table has 8 slots.
 pub const DICT_LOG_MINSIZE: u8 = layout::PY_DICT_LOG_MINSIZE;
@@ -139,11 +139,11 @@ pub fn dict_shape_now(h: &Heap, id: ObjId) -> Option<DictShape> {
             shape,
             shared,
             ..
-        } => Some(match (shape.kind, shared) {
+        } => Some(match (shape.kind(), shared) {
             (DictKeysKind::Split, Some(keys)) => {
                 DictShape::split(&keys.borrow().counts, entries.len())
             }
-            _ => *shape,
+            _ => shape.get(),
         }),
         _ => None,
     }
@@ -161,9 +161,9 @@ pub fn try_getsizeof(h: &Heap, id: ObjId) -> Result<usize> {
         Kind::Str { value, .. } => layout::str_sizeof(value),
         Kind::Bytes(b) => layout::bytes_sizeof(b.len()),
         Kind::Tuple(items) => layout::tuple_sizeof(items.len()),
-        Kind::List { allocated, .. } => layout::list_sizeof(*allocated),
+        Kind::List { allocated, .. } => layout::list_sizeof(*allocated as usize),
         Kind::Dict { .. } => layout::dict_sizeof(&dict_shape_now(h, id).unwrap_or_default()),
-        Kind::Set { shape, .. } => layout::set_sizeof(shape.table),
+        Kind::Set { shape, .. } => layout::set_sizeof(shape.get().table),
         Kind::Range(..) => layout::range_sizeof(),
         Kind::Instance { class, .. } => {
             let (managed_dict, weakref, nslots) =
@@ -258,10 +258,17 @@ impl Heap {
             Kind::List { items_addr, .. } => Some(("items", *items_addr)),
             Kind::Dict {
                 keys_addr, shape, ..
-            } if shape.kind == DictKeysKind::Split => Some(("values", *keys_addr)),
+            } if shape.kind() == DictKeysKind::Split => Some(("values", *keys_addr)),
             Kind::Dict { keys_addr, .. } => Some(("keys", *keys_addr)),
             Kind::Set { table_addr, .. } => Some(("table", *table_addr)),
-            Kind::Instance { values_addr, .. } => Some(("values", *values_addr)),
+            Kind::Instance {
+                attrs: InstanceAttrs::Inline { values_addr, .. },
+                ..
+            } => Some(("values", *values_addr)),
+            Kind::Instance {
+                attrs: InstanceAttrs::InlineOne { values_addr, .. },
+                ..
+            } => Some(("values", values_addr.get())),
             Kind::Array { items_addr, .. } => Some(("buffer", *items_addr)),
             Kind::Type(c) => Some(("cached keys", c.cached_keys_addr)),
             _ => None,
