@@ -17,7 +17,7 @@ cases=("$@")
 small=100000
 large=300000
 cargo bench --bench gc --no-run 2>/dev/null
-bench=$(ls -t target/release/deps/gc-* | grep -v '\.d$' | head -1)
+bench=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/gc-* | grep -v '\.d$' | head -1)
 python=$(python3 -c 'import sys; print(sys.executable)')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
