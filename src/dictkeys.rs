@@ -1,6 +1,7 @@
 //! A dict's keys table (`PyDictKeysObject` of `Objects/dictobject.c`): its entries in
-//! insertion order and, for a combined dict, the hash index over them (`dk_indices`), kept
-//! in one allocation as C keeps them; the empty table (`Py_EMPTY_KEYS`) allocates nothing.
+//! insertion order and, for a combined dict, the hash index over them (`dk_indices`), behind
+//! one pointer (C keeps both in the keys object's one allocation); the empty table
+//! (`Py_EMPTY_KEYS`) allocates nothing.
 //!
 //! The index is a table of slots, each empty, a dummy left by a deletion, or the position
 //! of an entry. A lookup jumps through it as `dictkeys_generic_lookup` does (no linear
@@ -161,7 +162,7 @@ impl DictIndex {
         }
     }
 
-    /// How many slots are dummies (for tests and pictures of the table).
+    /// How many slots are dummies (for tests).
     pub fn dummies(&self) -> usize {
         self.0.iter().filter(|s| s.ix == Slot::DUMMY).count()
     }
