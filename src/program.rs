@@ -46,6 +46,12 @@ pub enum Op {
     Clear(u8),
     /// `vX[vY] = vZ` (dicts and lists)
     SetItem(u8, u8, u8),
+    /// `del vX[vY]` (dicts and lists)
+    DelItem(u8, u8),
+    /// `vY in vX`
+    Contains(u8, u8),
+    /// `vX = dict(vY)` (a dict is copied; pairs are set)
+    DictFrom(u8, u8),
     /// `vX = weakref.ref(vY)` (with a callback that does nothing, if asked)
     WeakRef(u8, u8, bool),
     /// `vX.__dict__` (materializes an instance's dict)
@@ -98,6 +104,9 @@ pub fn apply(h: &mut Heap, op: &Op) -> Result<()> {
         Op::Append(x, y) => h.exec(name(&v(*x)).method("append", [name(&v(*y))])),
         Op::Clear(x) => h.exec(name(&v(*x)).method("clear", [])),
         Op::SetItem(x, k, y) => h.assign_item(name(&v(*x)), name(&v(*k)), name(&v(*y))),
+        Op::DelItem(x, k) => h.del_item(name(&v(*x)), name(&v(*k))),
+        Op::Contains(x, y) => h.contains(name(&v(*y)), name(&v(*x))).map(|_| ()),
+        Op::DictFrom(x, y) => h.assign(&v(*x), name("dict").call([name(&v(*y))])),
         Op::WeakRef(x, y, cb) => {
             let args: Vec<Expr> = if *cb {
                 vec![name(&v(*y)), name("noop")]
@@ -131,7 +140,7 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
     };
     while let Some(tag) = next(&mut data) {
         let mut a = || next(&mut data).unwrap_or(0);
-        let op = match tag % 20 {
+        let op = match tag % 23 {
             0 => Op::NewList(a()),
             1 => Op::NewDict(a()),
             2 => Op::NewTuple(a(), a(), a()),
@@ -151,6 +160,9 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
             16 => Op::Collect(a() % 4),
             17 => Op::SetThreshold(i16::from(a() as i8) * 4),
             18 => Op::Enable(a() % 4 != 0),
+            19 => Op::DelItem(a(), a()),
+            20 => Op::Contains(a(), a()),
+            21 => Op::DictFrom(a(), a()),
             _ => Op::CallCycle(a()),
         };
         ops.push(op);

@@ -7,11 +7,14 @@
 //!   roots (globals, module code, `gc.garbage`, the evaluation stack, frames).
 //! - No two live objects share an address.
 //! - The allocator's live bytes equal the objects' blocks, the buffers and the free lists.
+//! - A dict with a hash index finds each of its keys, by a search of the index, at the
+//!   key's own position among the entries.
 //! - After a full collection with no resurrecting finalizer, every live object is reachable
 //!   from a root: nothing leaked, nothing unreachable survived.
 
 use std::collections::{HashMap, HashSet};
 
+use pyheap::object::Kind;
 use pyheap::{Heap, ObjId};
 
 /// Check the invariants that hold between any two statements. Returns a description of
@@ -49,6 +52,23 @@ pub fn check(h: &Heap) -> Result<(), String> {
                 refcnt,
                 want
             ));
+        }
+    }
+    for &id in &live {
+        if let Kind::Dict { entries, .. } = &h.get(id).map_err(|e| e.to_string())?.kind {
+            let Some(index) = entries.index() else {
+                continue;
+            };
+            for (pos, (k, _)) in entries.iter().enumerate() {
+                let Ok(hash) = h.hash_of(*k) else { continue };
+                if index.lookup(hash, |p| p == pos).pos != Some(pos) {
+                    problems.push(format!(
+                        "{}: key {} (entry {pos}) is not found through the index",
+                        h.describe(id),
+                        h.describe(*k)
+                    ));
+                }
+            }
         }
     }
     let (objects, buffers, freelists) = h.memory_accounting();
