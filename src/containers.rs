@@ -672,7 +672,7 @@ impl Heap {
         self.incref(v);
         if let Some(i) = pos {
             let old = match &mut self.obj_mut(d).kind {
-                Kind::Dict { entries, .. } => std::mem::replace(&mut entries[i].1, v),
+                Kind::Dict { entries, .. } => entries.replace_value(i, v),
                 _ => unreachable!("checked above"),
             };
             if may_track && !self.is_tracked(d) {

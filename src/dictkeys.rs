@@ -210,6 +210,12 @@ impl DictEntries {
         self.0.take().map(|t| t.entries).unwrap_or_default()
     }
 
+    /// Put `value` in entry `i` and return the old value. Keys change only by `push` and
+    /// `remove`, so the index stays true.
+    pub fn replace_value(&mut self, i: usize, value: ObjId) -> ObjId {
+        std::mem::replace(&mut self.table().entries[i].1, value)
+    }
+
     /// The index, if the dict has one.
     pub fn index(&self) -> Option<&DictIndex> {
         self.0.as_ref().map(|t| &t.index).filter(|i| i.is_built())
@@ -227,16 +233,6 @@ impl std::ops::Deref for DictEntries {
     type Target = [(ObjId, ObjId)];
     fn deref(&self) -> &[(ObjId, ObjId)] {
         self.0.as_ref().map_or(&[], |t| &t.entries)
-    }
-}
-
-impl std::ops::DerefMut for DictEntries {
-    /// Values can be replaced in place; keys and order change only through the methods.
-    fn deref_mut(&mut self) -> &mut [(ObjId, ObjId)] {
-        match &mut self.0 {
-            Some(t) => &mut t.entries,
-            None => &mut [],
-        }
     }
 }
 
