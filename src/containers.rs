@@ -376,15 +376,11 @@ impl Heap {
                 comparisons: 0,
             };
         };
-        if let (Some(index), Some(hash)) = (entries.index(), hash) {
-            return index.lookup(hash, |pos| self.keys_equal(entries[pos].0, k));
-        }
-        let pos = entries.iter().position(|(ek, _)| self.keys_equal(*ek, k));
-        let n = pos.map_or(entries.len(), |i| i + 1) as u64;
-        Lookup {
-            pos,
-            probes: n,
-            comparisons: n,
+        match (entries.index(), hash) {
+            (Some(index), Some(hash)) => {
+                index.lookup(hash, |pos| self.keys_equal(entries[pos].0, k))
+            }
+            _ => self.scan_entries(entries, k),
         }
     }
 
@@ -515,36 +511,29 @@ impl Heap {
                     "dictionary update sequence element #{i} has length {}; 2 is required",
                     other.len()
                 ))),
-                // PySequence_Fast would make a list of any other iterable (a str of two
-                // characters is a pair); the model takes lists and tuples only.
-                None if self.iterate_kind_ok(item) => Err(Error::NotModeled(format!(
-                    "dictionary update sequence element #{i} is a {}, not a list or tuple",
-                    self.type_name(item)?
-                ))),
-                None => Err(Error::Type(format!(
-                    "cannot convert dictionary update sequence element #{i} to a sequence"
-                ))),
+                // PySequence_Fast makes a list of any other iterable (a str of two characters
+                // is a pair); the model takes lists and tuples only.
+                None => match self.iterate(item) {
+                    Ok(parts) => {
+                        for p in parts {
+                            self.decref(p);
+                        }
+                        Err(Error::NotModeled(format!(
+                            "dictionary update sequence element #{i} is a {}, not a list or tuple",
+                            self.type_name(item)?
+                        )))
+                    }
+                    Err(Error::Type(_)) => Err(Error::Type(format!(
+                        "cannot convert dictionary update sequence element #{i} to a sequence"
+                    ))),
+                    Err(e) => Err(e),
+                },
             };
         }
         for item in items {
             self.decref(item);
         }
         outcome
-    }
-
-    /// Is `x` something [`Heap::iterate`] would iterate?
-    fn iterate_kind_ok(&self, x: ObjId) -> bool {
-        matches!(
-            self.obj(x).kind,
-            Kind::List { .. }
-                | Kind::Tuple(_)
-                | Kind::Set { .. }
-                | Kind::Dict { .. }
-                | Kind::MappingProxy(_)
-                | Kind::Range(_)
-                | Kind::Str { .. }
-                | Kind::Generator { .. }
-        )
     }
 
     /// `dict_merge(a, b, override=1)` for an exact dict `b` (`d.update(b)`, `DICT_UPDATE`):
@@ -1479,11 +1468,14 @@ impl Heap {
             // One hash, then the slots of the probe sequence until an equal key or an
             // unused slot.
             Kind::Set { .. } => self.set_contains(c, x)?,
-            Kind::Dict { entries, .. } if entries.index().is_some() => {
-                let found = self.dict_find(c, x, Some(self.hash_of(x)?));
+            Kind::Dict { entries, shape, .. } => {
+                let found = if entries.index().is_some() {
+                    self.dict_find(c, x, Some(self.hash_of(x)?))
+                } else {
+                    self.dict_contains(entries, &shape.get(), x)?
+                };
                 (found.pos.is_some(), found.comparisons, found.probes)
             }
-            Kind::Dict { entries, shape, .. } => self.dict_contains(entries, &shape.get(), x)?,
             Kind::Str { value, .. } => {
                 let Kind::Str { value: needle, .. } = &self.obj(x).kind else {
                     return Err(Error::Type(
@@ -1505,52 +1497,38 @@ impl Heap {
     }
 
     /// `x in d` for a split dict (an instance's `__dict__`), whose index is its class's
-    /// shared keys' and not its own: the search of an index laid out as inserting its
-    /// entries in order fills one (`dictkeys_generic_lookup`: no linear probing, an entry
-    /// read only where the index holds one, a key compared only when its hash is equal).
-    /// A combined dict is searched through its own index ([`Heap::dict_find`]). Returns
-    /// (found, comparisons, probes).
+    /// shared keys' and not its own: a [`DictIndex`] is built from its entries in order
+    /// (`build_indices`) and searched once. A combined dict is searched through its own
+    /// index ([`Heap::dict_find`]).
     fn dict_contains(
         &self,
         entries: &[(ObjId, ObjId)],
         shape: &DictShape,
         x: ObjId,
-    ) -> Result<(bool, u64, u64)> {
+    ) -> Result<Lookup> {
         let hash = self.hash_of(x)?;
-        let size = shape.table_size().max(1);
-        if entries.len() >= size {
-            // Not a layout CPython allows (a split dict's entries counted against another
-            // table): count as a scan.
-            let found = entries.iter().position(|(k, _)| self.keys_equal(*k, x));
-            let n = found.map_or(entries.len(), |i| i + 1) as u64;
-            return Ok((found.is_some(), n, n));
-        }
-        let mask = size - 1;
-        let mut index: Vec<Option<(usize, i64)>> = vec![None; size];
-        for (k, (key, _)) in entries.iter().enumerate() {
-            let h = self.hash_of(*key)?;
-            let mut slots = Probes::new(h, mask);
-            let mut i = slots.next_dict_slot();
-            while index[i].is_some() {
-                i = slots.next_dict_slot();
-            }
-            index[i] = Some((k, h));
-        }
-        // The index has an empty slot (fewer entries than slots), and once `perturb` is
-        // shifted out the jumps visit every slot, so the search ends.
-        let (mut probes, mut comparisons) = (0, 0);
-        let mut slots = Probes::new(hash, mask);
-        loop {
-            probes += 1;
-            let Some((k, h)) = index[slots.next_dict_slot()] else {
-                return Ok((false, comparisons, probes));
-            };
-            if h == hash {
-                comparisons += 1;
-                if self.keys_equal(entries[k].0, x) {
-                    return Ok((true, comparisons, probes));
-                }
-            }
+        let hashes: Vec<i64> = entries
+            .iter()
+            .map(|(k, _)| self.hash_of(*k))
+            .collect::<Result<_>>()?;
+        Ok(
+            match DictIndex::build(shape.table_size(), hashes.into_iter()) {
+                Some(index) => index.lookup(hash, |pos| self.keys_equal(entries[pos].0, x)),
+                // Not a layout CPython allows (entries counted against another table).
+                None => self.scan_entries(entries, x),
+            },
+        )
+    }
+
+    /// A search of the entries in order, each compared: what a dict without an index of
+    /// its own costs.
+    fn scan_entries(&self, entries: &[(ObjId, ObjId)], k: ObjId) -> Lookup {
+        let pos = entries.iter().position(|(ek, _)| self.keys_equal(*ek, k));
+        let n = pos.map_or(entries.len(), |i| i + 1) as u64;
+        Lookup {
+            pos,
+            probes: n,
+            comparisons: n,
         }
     }
 

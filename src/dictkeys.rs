@@ -162,8 +162,9 @@ impl DictIndex {
         }
     }
 
-    /// How many slots are dummies (for tests).
-    pub fn dummies(&self) -> usize {
+    /// How many slots are dummies.
+    #[cfg(test)]
+    fn dummies(&self) -> usize {
         self.0.iter().filter(|s| s.ix == Slot::DUMMY).count()
     }
 }
